@@ -1,0 +1,1 @@
+"""HTTP: app factory, errors, HAL and GeoJSON rendering, paging, rate limiting, auth, API surfaces."""

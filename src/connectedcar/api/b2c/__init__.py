@@ -1,0 +1,1 @@
+"""The B2C Connected Car API surfaces."""

@@ -1,0 +1,48 @@
+"""All configuration, read from the environment (prefix CONNECTEDCAR_) or given explicitly."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every key can be set as CONNECTEDCAR_<KEY> (for example CONNECTEDCAR_DATABASE_URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="CONNECTEDCAR_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/connectedcar.db",
+        description="SQLAlchemy URL: sqlite:///path.db (default, WAL mode) or postgresql+psycopg://...",
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port the HTTP API listens on.")
+    public_url: str = Field(
+        "",
+        description="Base URL clients use to reach the API (for printed commands); empty: http://host:port.",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key signing login forms. Empty: a random key per process (forms then expire on restart).",
+    )
+    rate_limit_requests: int = Field(120, ge=1, description="Requests a client may make per window.")
+    rate_limit_window_seconds: int = Field(60, ge=1, description="Length of the rate-limit window.")
+    access_token_ttl_seconds: int = Field(3600, ge=60, description="Lifetime of an OAuth2 access token.")
+    refresh_token_ttl_seconds: int = Field(
+        30 * 24 * 3600, ge=3600, description="Lifetime of an OAuth2 refresh token (rotated on every use)."
+    )
+    authorization_code_ttl_seconds: int = Field(
+        60, ge=10, le=600, description="Lifetime of an authorization code (single use)."
+    )
+    token_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="How long a verified access token is trusted without re-reading the store "
+        "(revocations in the same process take effect at once).",
+    )
+    max_page_size: int = Field(1000, ge=1, description="Largest limit/pageSize a collection accepts.")
+    log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
+    log_format: str = Field("console", description="'json' for one JSON object a line, 'console' for humans.")
+
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"

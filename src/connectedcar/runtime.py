@@ -1,0 +1,39 @@
+"""The one place that builds the platform's parts from configuration."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from connectedcar.api.auth.tokens import TokenService
+from connectedcar.api.ratelimit import RateLimiter
+from connectedcar.config import Settings
+from connectedcar.domain.clock import Clock, SystemClock
+from connectedcar.store.store import Store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    store: Store
+    tokens: TokenService
+    limiter: RateLimiter
+    form_key: bytes  # signs login forms
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    store = Store.open(settings.database_url)
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        store=store,
+        tokens=TokenService(store, clock, settings),
+        limiter=RateLimiter(clock, settings.rate_limit_requests, settings.rate_limit_window_seconds),
+        form_key=settings.secret_key.encode() if settings.secret_key else secrets.token_bytes(32),
+    )

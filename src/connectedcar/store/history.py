@@ -1,0 +1,549 @@
+"""What vehicles produced: positions, telemetry, trips and waypoints, alerts, collisions, maintenance,
+events and eco-driving evaluations. Writes take entities; reads page newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, func, insert, select, update
+
+from connectedcar.domain import telemetry as catalogue
+from connectedcar.domain.entities import (
+    Alert,
+    Collision,
+    EcoDriving,
+    Event,
+    Maintenance,
+    Position,
+    TelemetryRecord,
+    Trip,
+    Waypoint,
+)
+from connectedcar.domain.timefmt import from_ms, to_ms
+from connectedcar.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A page of a time-filtered collection: since/until (inclusive) and offset/limit."""
+
+    offset: int = 0
+    limit: int = 10
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _ms(value: datetime | None) -> int | None:
+    return None if value is None else to_ms(value)
+
+
+def _opt(ms: int | None) -> datetime | None:
+    return None if ms is None else from_ms(ms)
+
+
+def _time_filter(column: Column[int], window: Window) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if window.since is not None:
+        clauses.append(column >= to_ms(window.since))
+    if window.until is not None:
+        clauses.append(column <= to_ms(window.until))
+    return clauses
+
+
+def _page(
+    conn: Connection, table: Table, where: list[ColumnElement[bool]], time_column: Column[int], window: Window
+) -> tuple[int, Sequence[Any]]:
+    condition = and_(*where)
+    total = conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+    if total == 0 or window.offset >= total:
+        return total, []
+    query: Select[Any] = (
+        select(table)
+        .where(condition)
+        .order_by(time_column.desc(), table.primary_key.columns.values()[0].desc())
+        .offset(window.offset)
+        .limit(window.limit)
+    )
+    return total, conn.execute(query).all()
+
+
+# -- positions ------------------------------------------------------------------------------------
+
+
+def _position(row: Any) -> Position:
+    return Position(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        recorded_at=from_ms(row.recorded_at),
+        lon=row.lon,
+        lat=row.lat,
+        alt=row.alt,
+        heading=row.heading,
+        speed=row.speed,
+        trip_id=row.trip_id,
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def add_positions(conn: Connection, items: Iterable[Position], now: datetime) -> None:
+    now_ms = to_ms(now)
+    rows = [
+        {
+            "id": p.id,
+            "vehicle_id": p.vehicle_id,
+            "trip_id": p.trip_id,
+            "recorded_at": to_ms(p.recorded_at),
+            "lon": p.lon,
+            "lat": p.lat,
+            "alt": p.alt,
+            "heading": p.heading,
+            "speed": p.speed,
+            "created_at": to_ms(p.recorded_at),
+            "updated_at": _ms(p.updated_at) or now_ms,
+        }
+        for p in items
+    ]
+    if rows:
+        conn.execute(insert(t.positions), rows)
+
+
+def last_position(conn: Connection, vehicle_id: str) -> Position | None:
+    row = conn.execute(
+        select(t.positions)
+        .where(t.positions.c.vehicle_id == vehicle_id)
+        .order_by(t.positions.c.recorded_at.desc())
+        .limit(1)
+    ).first()
+    return _position(row) if row else None
+
+
+def positions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Position]:
+    wanted = [i for i in set(ids) if i]
+    if not wanted:
+        return {}
+    return {r.id: _position(r) for r in conn.execute(select(t.positions).where(t.positions.c.id.in_(wanted)))}
+
+
+# -- telemetry ------------------------------------------------------------------------------------
+
+
+def _telemetry(row: Any) -> TelemetryRecord:
+    data = row.data if isinstance(row.data, dict) else orjson.loads(row.data)
+    return TelemetryRecord(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        recorded_at=from_ms(row.recorded_at),
+        data=data,
+        trip_id=row.trip_id,
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def add_telemetry(conn: Connection, items: Iterable[TelemetryRecord], now: datetime) -> None:
+    now_ms = to_ms(now)
+    rows = [
+        {
+            "id": r.id,
+            "vehicle_id": r.vehicle_id,
+            "trip_id": r.trip_id,
+            "recorded_at": to_ms(r.recorded_at),
+            "paths": "|" + "|".join(sorted(set(catalogue.leaf_paths(r.data)))) + "|",
+            "data": r.data,
+            "created_at": to_ms(r.recorded_at),
+            "updated_at": _ms(r.updated_at) or now_ms,
+        }
+        for r in items
+    ]
+    if rows:
+        conn.execute(insert(t.telemetry), rows)
+
+
+def telemetry_page(
+    conn: Connection,
+    window: Window,
+    *,
+    vehicle_id: str | None = None,
+    trip_id: str | None = None,
+    paths: Sequence[str] = (),
+) -> tuple[int, Sequence[TelemetryRecord]]:
+    """Telemetry newest first; with paths, only records carrying at least one of them (or below them)."""
+    where = _time_filter(t.telemetry.c.recorded_at, window)
+    if vehicle_id is not None:
+        where.append(t.telemetry.c.vehicle_id == vehicle_id)
+    if trip_id is not None:
+        where.append(t.telemetry.c.trip_id == trip_id)
+    if paths:
+        from sqlalchemy import or_
+
+        where.append(
+            or_(*(or_(t.telemetry.c.paths.contains(f"|{p}|"), t.telemetry.c.paths.contains(f"|{p}.")) for p in paths))
+        )
+    total, rows = _page(conn, t.telemetry, where, t.telemetry.c.recorded_at, window)
+    return total, [_telemetry(r) for r in rows]
+
+
+# -- trips and waypoints -------------------------------------------------------------------------
+
+
+def _trip(row: Any, places: dict[str, Position]) -> Trip:
+    return Trip(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        started_at=from_ms(row.started_at),
+        stopped_at=_opt(row.stopped_at),
+        distance=row.distance,
+        fuel_consumption=row.fuel_consumption,
+        energy_consumption=row.energy_consumption,
+        avg_consumption=row.avg_consumption,
+        avg_speed=row.avg_speed,
+        co2_emission=row.co2_emission,
+        refueling=bool(row.refueling),
+        reference=bool(row.reference),
+        start_position=places.get(row.start_position_id or ""),
+        stop_position=places.get(row.stop_position_id or ""),
+        created_at=from_ms(row.created_at),
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def _trip_values(trip: Trip, now_ms: int) -> dict[str, Any]:
+    return {
+        "id": trip.id,
+        "vehicle_id": trip.vehicle_id,
+        "started_at": to_ms(trip.started_at),
+        "stopped_at": _ms(trip.stopped_at),
+        "distance": trip.distance,
+        "fuel_consumption": trip.fuel_consumption,
+        "energy_consumption": trip.energy_consumption,
+        "avg_consumption": trip.avg_consumption,
+        "avg_speed": trip.avg_speed,
+        "co2_emission": trip.co2_emission,
+        "refueling": trip.refueling,
+        "reference": trip.reference,
+        "start_position_id": trip.start_position.id if trip.start_position else None,
+        "stop_position_id": trip.stop_position.id if trip.stop_position else None,
+        "created_at": _ms(trip.created_at) or now_ms,
+        "updated_at": _ms(trip.updated_at) or now_ms,
+    }
+
+
+def save_trip(conn: Connection, trip: Trip, now: datetime) -> None:
+    """Insert a trip, or update it as it goes on (same id)."""
+    values = _trip_values(trip, to_ms(now))
+    exists = conn.execute(select(t.trips.c.id).where(t.trips.c.id == trip.id)).first()
+    if exists:
+        values.pop("created_at")
+        values["updated_at"] = to_ms(now)
+        conn.execute(update(t.trips).where(t.trips.c.id == trip.id).values(**values))
+    else:
+        conn.execute(insert(t.trips).values(**values))
+
+
+def _trips_with_places(conn: Connection, rows: Sequence[Any]) -> list[Trip]:
+    places = positions_by_id(conn, [r.start_position_id for r in rows] + [r.stop_position_id for r in rows])
+    return [_trip(r, places) for r in rows]
+
+
+def trip_by_id(conn: Connection, trip_id: str) -> Trip | None:
+    row = conn.execute(select(t.trips).where(t.trips.c.id == trip_id)).first()
+    return _trips_with_places(conn, [row])[0] if row else None
+
+
+def trip_owner(conn: Connection, trip_id: str) -> tuple[bool, str | None, str | None]:
+    """(exists, vehicle id, owner user id)."""
+    row = conn.execute(
+        select(t.trips.c.vehicle_id, t.vehicles.c.user_id)
+        .join(t.vehicles, t.vehicles.c.id == t.trips.c.vehicle_id)
+        .where(t.trips.c.id == trip_id)
+    ).first()
+    return (False, None, None) if row is None else (True, row.vehicle_id, row.user_id)
+
+
+def trips_page(
+    conn: Connection, window: Window, *, vehicle_id: str | None = None, user_id: str | None = None
+) -> tuple[int, Sequence[Trip]]:
+    where = _time_filter(t.trips.c.started_at, window)
+    if vehicle_id is not None:
+        where.append(t.trips.c.vehicle_id == vehicle_id)
+    if user_id is not None:
+        where.append(t.trips.c.vehicle_id.in_(select(t.vehicles.c.id).where(t.vehicles.c.user_id == user_id)))
+    total, rows = _page(conn, t.trips, where, t.trips.c.started_at, window)
+    return total, _trips_with_places(conn, rows)
+
+
+def last_trip_ids(conn: Connection, vehicle_ids: Sequence[str]) -> dict[str, str]:
+    """The most recent trip id of each vehicle (for the lastTrip links)."""
+    if not vehicle_ids:
+        return {}
+    latest = (
+        select(t.trips.c.vehicle_id, func.max(t.trips.c.started_at).label("started_at"))
+        .where(t.trips.c.vehicle_id.in_(vehicle_ids))
+        .group_by(t.trips.c.vehicle_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(t.trips.c.vehicle_id, t.trips.c.id).join(
+            latest, and_(latest.c.vehicle_id == t.trips.c.vehicle_id, latest.c.started_at == t.trips.c.started_at)
+        )
+    )
+    return {r.vehicle_id: r.id for r in rows}
+
+
+def add_waypoints(conn: Connection, items: Iterable[Waypoint]) -> None:
+    rows = [
+        {
+            "id": f"{w.trip_id}-{w.seq}",
+            "trip_id": w.trip_id,
+            "seq": w.seq,
+            "recorded_at": to_ms(w.recorded_at),
+            "lon": w.lon,
+            "lat": w.lat,
+            "alt": w.alt,
+            "heading": w.heading,
+            "speed": w.speed,
+        }
+        for w in items
+    ]
+    if rows:
+        conn.execute(insert(t.waypoints), rows)
+
+
+def waypoints_page(conn: Connection, trip_id: str, offset: int, limit: int) -> tuple[int, Sequence[Waypoint]]:
+    """Waypoints in driving order (oldest first): a path is read from its start."""
+    where = t.waypoints.c.trip_id == trip_id
+    total = conn.execute(select(func.count()).select_from(t.waypoints).where(where)).scalar_one()
+    rows = conn.execute(select(t.waypoints).where(where).order_by(t.waypoints.c.seq).offset(offset).limit(limit))
+    return total, [
+        Waypoint(
+            trip_id=r.trip_id,
+            seq=r.seq,
+            recorded_at=from_ms(r.recorded_at),
+            lon=r.lon,
+            lat=r.lat,
+            alt=r.alt,
+            heading=r.heading,
+            speed=r.speed,
+        )
+        for r in rows
+    ]
+
+
+# -- alerts ---------------------------------------------------------------------------------------
+
+
+def _alert(row: Any) -> Alert:
+    return Alert(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        type=row.type,
+        active=bool(row.active),
+        started_at=from_ms(row.started_at),
+        ended_at=_opt(row.ended_at),
+        trip_id=row.trip_id,
+        lon=row.lon,
+        lat=row.lat,
+        alt=row.alt,
+        heading=row.heading,
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def save_alert(conn: Connection, alert: Alert, now: datetime) -> None:
+    """Insert an alert, or update it (same id) when it ends."""
+    now_ms = to_ms(now)
+    values = {
+        "id": alert.id,
+        "vehicle_id": alert.vehicle_id,
+        "trip_id": alert.trip_id,
+        "type": alert.type,
+        "active": alert.active,
+        "started_at": to_ms(alert.started_at),
+        "ended_at": _ms(alert.ended_at),
+        "lon": alert.lon,
+        "lat": alert.lat,
+        "alt": alert.alt,
+        "heading": alert.heading,
+        "created_at": to_ms(alert.started_at),
+        "updated_at": _ms(alert.updated_at) or now_ms,
+    }
+    if conn.execute(select(t.alerts.c.id).where(t.alerts.c.id == alert.id)).first():
+        values.pop("created_at")
+        conn.execute(update(t.alerts).where(t.alerts.c.id == alert.id).values(**values))
+    else:
+        conn.execute(insert(t.alerts).values(**values))
+
+
+def alerts_page(
+    conn: Connection, window: Window, *, vehicle_id: str | None = None, trip_id: str | None = None
+) -> tuple[int, Sequence[Alert]]:
+    where = _time_filter(t.alerts.c.created_at, window)
+    if vehicle_id is not None:
+        where.append(t.alerts.c.vehicle_id == vehicle_id)
+    if trip_id is not None:
+        where.append(t.alerts.c.trip_id == trip_id)
+    total, rows = _page(conn, t.alerts, where, t.alerts.c.created_at, window)
+    return total, [_alert(r) for r in rows]
+
+
+def alert_by_id(conn: Connection, alert_id: str) -> Alert | None:
+    row = conn.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
+    return _alert(row) if row else None
+
+
+# -- collisions -----------------------------------------------------------------------------------
+
+
+def _collision(row: Any) -> Collision:
+    return Collision(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        occurred_at=from_ms(row.created_at),
+        roll_over=bool(row.roll_over),
+        front_level=row.front_level,
+        rear_level=row.rear_level,
+        lateral_level=row.lateral_level,
+        pedestrian=bool(row.pedestrian),
+        trip_id=row.trip_id,
+        lon=row.lon,
+        lat=row.lat,
+        alt=row.alt,
+        heading=row.heading,
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def add_collision(conn: Connection, c: Collision, now: datetime) -> None:
+    conn.execute(
+        insert(t.collisions).values(
+            id=c.id,
+            vehicle_id=c.vehicle_id,
+            trip_id=c.trip_id,
+            roll_over=c.roll_over,
+            front_level=c.front_level,
+            rear_level=c.rear_level,
+            lateral_level=c.lateral_level,
+            pedestrian=c.pedestrian,
+            lon=c.lon,
+            lat=c.lat,
+            alt=c.alt,
+            heading=c.heading,
+            created_at=to_ms(c.occurred_at),
+            updated_at=_ms(c.updated_at) or to_ms(now),
+        )
+    )
+
+
+def collision_by_id(conn: Connection, collision_id: str) -> Collision | None:
+    row = conn.execute(select(t.collisions).where(t.collisions.c.id == collision_id)).first()
+    return _collision(row) if row else None
+
+
+def collisions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Collision]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {r.id: _collision(r) for r in conn.execute(select(t.collisions).where(t.collisions.c.id.in_(wanted)))}
+
+
+def collisions_page(
+    conn: Connection, window: Window, *, vehicle_id: str | None = None, trip_id: str | None = None
+) -> tuple[int, Sequence[Collision]]:
+    where = _time_filter(t.collisions.c.created_at, window)
+    if vehicle_id is not None:
+        where.append(t.collisions.c.vehicle_id == vehicle_id)
+    if trip_id is not None:
+        where.append(t.collisions.c.trip_id == trip_id)
+    total, rows = _page(conn, t.collisions, where, t.collisions.c.created_at, window)
+    return total, [_collision(r) for r in rows]
+
+
+# -- maintenance ----------------------------------------------------------------------------------
+
+
+def save_maintenance(conn: Connection, m: Maintenance) -> None:
+    values = {"days": m.days, "mileage": m.mileage, "updated_at": to_ms(m.updated_at)}
+    result = conn.execute(update(t.maintenance).where(t.maintenance.c.vehicle_id == m.vehicle_id).values(**values))
+    if result.rowcount == 0:
+        conn.execute(insert(t.maintenance).values(vehicle_id=m.vehicle_id, created_at=to_ms(m.created_at), **values))
+
+
+def maintenance_of(conn: Connection, vehicle_id: str) -> Maintenance | None:
+    row = conn.execute(select(t.maintenance).where(t.maintenance.c.vehicle_id == vehicle_id)).first()
+    if row is None:
+        return None
+    return Maintenance(
+        vehicle_id=row.vehicle_id,
+        days=row.days,
+        mileage=row.mileage,
+        created_at=from_ms(row.created_at),
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+def add_events(conn: Connection, items: Iterable[Event], now: datetime) -> None:
+    rows = [
+        {
+            "id": e.id,
+            "vehicle_id": e.vehicle_id,
+            "type": e.type,
+            "event_id": e.event_id,
+            "data": e.data,
+            "created_at": to_ms(e.created_at),
+            "updated_at": _ms(e.updated_at) or to_ms(now),
+        }
+        for e in items
+    ]
+    if rows:
+        conn.execute(insert(t.events), rows)
+
+
+def events_page(conn: Connection, vehicle_id: str, window: Window) -> tuple[int, Sequence[Event]]:
+    where = [*_time_filter(t.events.c.created_at, window), t.events.c.vehicle_id == vehicle_id]
+    total, rows = _page(conn, t.events, where, t.events.c.created_at, window)
+    return total, [
+        Event(
+            id=r.id,
+            vehicle_id=r.vehicle_id,
+            type=r.type,
+            event_id=r.event_id,
+            created_at=from_ms(r.created_at),
+            data=r.data,
+            updated_at=from_ms(r.updated_at),
+        )
+        for r in rows
+    ]
+
+
+# -- eco-driving ----------------------------------------------------------------------------------
+
+
+def save_ecodriving(conn: Connection, e: EcoDriving) -> None:
+    conn.execute(
+        insert(t.ecodriving).values(
+            trip_id=e.trip_id,
+            vehicle_id=e.vehicle_id,
+            scores=e.scores,
+            created_at=to_ms(e.created_at),
+            updated_at=to_ms(e.updated_at or e.created_at),
+        )
+    )
+
+
+def ecodriving_of(conn: Connection, trip_id: str) -> EcoDriving | None:
+    row = conn.execute(select(t.ecodriving).where(t.ecodriving.c.trip_id == trip_id)).first()
+    if row is None:
+        return None
+    return EcoDriving(
+        trip_id=row.trip_id,
+        vehicle_id=row.vehicle_id,
+        scores=row.scores,
+        created_at=from_ms(row.created_at),
+        updated_at=from_ms(row.updated_at),
+    )

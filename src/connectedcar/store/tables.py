@@ -1,0 +1,250 @@
+"""The schema. Times are epoch milliseconds (UTC) in BIGINT columns: portable, exact and index-friendly."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _stamps() -> list[Column[int]]:
+    return [Column("created_at", BigInteger, nullable=False), Column("updated_at", BigInteger, nullable=False)]
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("first_name", String(100), nullable=False, default=""),
+    Column("last_name", String(100), nullable=False, default=""),
+    *_stamps(),
+)
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(200), nullable=True),  # NULL for a public client (PKCE only)
+    Column("redirect_uris", JSON, nullable=False),
+    Column("public", Boolean, nullable=False, default=False),
+    Column("rate_limit", Integer, nullable=True),  # requests per window; NULL: the configured default
+    *_stamps(),
+)
+
+authorization_codes = Table(
+    "authorization_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("client_id", String(64), ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(32), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("realm", String(32), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scope", String(200), nullable=False),
+    Column("code_challenge", String(128), nullable=True),
+    Column("code_challenge_method", String(10), nullable=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger, nullable=True),
+    Column("family_id", String(64), nullable=True),  # tokens issued from this code
+    Column("created_at", BigInteger, nullable=False),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("client_id", String(64), ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(32), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("realm", String(32), nullable=False),
+    Column("scope", String(200), nullable=False),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("client_id", String(64), ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(32), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("realm", String(32), nullable=False),
+    Column("scope", String(200), nullable=False),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("rotated_at", BigInteger, nullable=True),  # set when exchanged; a second use is a replay
+    Column("revoked_at", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("vin", String(17), nullable=False, unique=True),
+    Column("user_id", String(32), ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("device_id", String(64), nullable=True, unique=True),
+    Column("brand", String(4), nullable=False),
+    Column("model", String(32), nullable=False, default=""),
+    Column("sub_model", String(32), nullable=False, default=""),
+    Column("engine", String(32), nullable=False, default=""),
+    Column("gearbox", String(32), nullable=False, default=""),
+    Column("energy", String(16), nullable=False, default="Fuel"),
+    *_stamps(),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("trip_id", String(80), nullable=True),
+    Column("recorded_at", BigInteger, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("alt", Float, nullable=True),
+    Column("heading", Float, nullable=True),
+    Column("speed", Float, nullable=True),  # km/h
+    Column("created_at", BigInteger, nullable=False),  # date of collection, as the API means it
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_positions_vehicle_recorded", "vehicle_id", "recorded_at"),
+)
+
+telemetry = Table(
+    "telemetry",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("trip_id", String(80), nullable=True, index=True),
+    Column("recorded_at", BigInteger, nullable=False),
+    Column("paths", Text, nullable=False),  # "|vehicle.fuel.level|vehicle.moving|": the `type` filter
+    Column("data", JSON, nullable=False),
+    *_stamps(),
+    Index("ix_telemetry_vehicle_recorded", "vehicle_id", "recorded_at"),
+)
+
+trips = Table(
+    "trips",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("stopped_at", BigInteger, nullable=True),  # NULL while the trip goes on
+    Column("distance", Float, nullable=False, default=0.0),  # km
+    Column("fuel_consumption", Float, nullable=True),  # litres
+    Column("energy_consumption", Float, nullable=True),  # kWh
+    Column("avg_consumption", Float, nullable=True),  # l/100 km (or kWh/100 km for electric)
+    Column("avg_speed", Float, nullable=True),  # km/h
+    Column("co2_emission", Float, nullable=True),  # grams; NULL renders as the API's -1
+    Column("refueling", Boolean, nullable=False, default=False),
+    Column("reference", Boolean, nullable=False, default=False),
+    Column("start_position_id", String(80), nullable=True),
+    Column("stop_position_id", String(80), nullable=True),
+    *_stamps(),
+    Index("ix_trips_vehicle_started", "vehicle_id", "started_at"),
+)
+
+waypoints = Table(
+    "waypoints",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("trip_id", String(80), ForeignKey("trips.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("recorded_at", BigInteger, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("alt", Float, nullable=True),
+    Column("heading", Float, nullable=True),
+    Column("speed", Float, nullable=True),
+    Index("ix_waypoints_trip_seq", "trip_id", "seq"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("trip_id", String(80), nullable=True, index=True),
+    Column("type", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("ended_at", BigInteger, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("alt", Float, nullable=True),
+    Column("heading", Float, nullable=True),
+    *_stamps(),
+    Index("ix_alerts_vehicle_created", "vehicle_id", "created_at"),
+)
+
+collisions = Table(
+    "collisions",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("trip_id", String(80), nullable=True, index=True),
+    Column("roll_over", Boolean, nullable=False, default=False),
+    Column("front_level", String(8), nullable=False, default="NONE"),
+    Column("rear_level", String(8), nullable=False, default="NONE"),
+    Column("lateral_level", String(8), nullable=False, default="NONE"),
+    Column("pedestrian", Boolean, nullable=False, default=False),
+    Column("lon", Float, nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("alt", Float, nullable=True),
+    Column("heading", Float, nullable=True),
+    *_stamps(),
+    Index("ix_collisions_vehicle_created", "vehicle_id", "created_at"),
+)
+
+maintenance = Table(
+    "maintenance",
+    metadata,
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("days", Integer, nullable=False),
+    Column("mileage", Integer, nullable=False),
+    *_stamps(),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(16), nullable=False),  # TRIP, ALERT, COLLISION, REFUEL, FUEL_STOLEN
+    Column("event_id", String(100), nullable=False),  # id of the trip, alert or collision it is about
+    Column("data", JSON, nullable=True),  # for REFUEL / FUEL_STOLEN: litres, levels
+    *_stamps(),
+    Index("ix_events_vehicle_created", "vehicle_id", "created_at"),
+)
+
+ecodriving = Table(
+    "ecodriving",
+    metadata,
+    Column("trip_id", String(80), ForeignKey("trips.id", ondelete="CASCADE"), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("scores", JSON, nullable=False),  # {"global": {...}, "detailed": {...}}, seed 000's shape
+    *_stamps(),
+)

@@ -1,0 +1,83 @@
+"""Vehicles and who owns them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from connectedcar.domain.entities import Vehicle
+from connectedcar.domain.timefmt import from_ms, to_ms
+from connectedcar.store.tables import vehicles
+
+
+def _vehicle(row: Any) -> Vehicle:
+    return Vehicle(
+        id=row.id,
+        vin=row.vin,
+        user_id=row.user_id,
+        device_id=row.device_id,
+        brand=row.brand,
+        model=row.model,
+        sub_model=row.sub_model,
+        engine=row.engine,
+        gearbox=row.gearbox,
+        energy=row.energy,
+        created_at=from_ms(row.created_at),
+        updated_at=from_ms(row.updated_at),
+    )
+
+
+def create_vehicle(conn: Connection, vehicle: Vehicle) -> None:
+    conn.execute(
+        insert(vehicles).values(
+            id=vehicle.id,
+            vin=vehicle.vin,
+            user_id=vehicle.user_id,
+            device_id=vehicle.device_id,
+            brand=vehicle.brand,
+            model=vehicle.model,
+            sub_model=vehicle.sub_model,
+            engine=vehicle.engine,
+            gearbox=vehicle.gearbox,
+            energy=vehicle.energy,
+            created_at=to_ms(vehicle.created_at),
+            updated_at=to_ms(vehicle.updated_at),
+        )
+    )
+
+
+def vehicle_by_id(conn: Connection, vehicle_id: str) -> Vehicle | None:
+    row = conn.execute(select(vehicles).where(vehicles.c.id == vehicle_id)).first()
+    return _vehicle(row) if row else None
+
+
+def vehicle_by_vin(conn: Connection, vin: str) -> Vehicle | None:
+    row = conn.execute(select(vehicles).where(vehicles.c.vin == vin.strip().upper())).first()
+    return _vehicle(row) if row else None
+
+
+def vehicle_owner(conn: Connection, vehicle_id: str) -> tuple[bool, str | None]:
+    """(exists, owner user id): the one question every per-vehicle endpoint asks first."""
+    row = conn.execute(select(vehicles.c.user_id).where(vehicles.c.id == vehicle_id)).first()
+    return (False, None) if row is None else (True, row.user_id)
+
+
+def vehicles_of_user(
+    conn: Connection, user_id: str, offset: int = 0, limit: int | None = None
+) -> tuple[int, Sequence[Vehicle]]:
+    where = vehicles.c.user_id == user_id
+    total = conn.execute(select(func.count()).select_from(vehicles).where(where)).scalar_one()
+    query = select(vehicles).where(where).order_by(vehicles.c.created_at, vehicles.c.vin).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return total, [_vehicle(r) for r in conn.execute(query)]
+
+
+def list_vehicles(conn: Connection) -> Sequence[Vehicle]:
+    return [_vehicle(r) for r in conn.execute(select(vehicles).order_by(vehicles.c.created_at, vehicles.c.vin))]
+
+
+def delete_vehicle(conn: Connection, vehicle_id: str) -> bool:
+    return conn.execute(delete(vehicles).where(vehicles.c.id == vehicle_id)).rowcount > 0
