@@ -3,6 +3,7 @@ real uvicorn server on loopback, and a world builder for users, clients, vehicle
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import socket
@@ -11,8 +12,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy import create_engine, text
@@ -21,10 +23,23 @@ from connectedcar.api.app import create_app
 from connectedcar.config import Settings
 from connectedcar.domain.clock import ManualClock
 from connectedcar.domain.credentials import hash_password, hash_token
-from connectedcar.domain.entities import OAuthClient, User, Vehicle
-from connectedcar.domain.ids import new_client_id, new_user_id, new_vehicle_id
+from connectedcar.domain.entities import (
+    Alert,
+    Collision,
+    EcoDriving,
+    Event,
+    Maintenance,
+    OAuthClient,
+    Position,
+    TelemetryRecord,
+    Trip,
+    User,
+    Vehicle,
+    Waypoint,
+)
+from connectedcar.domain.ids import new_client_id, new_user_id, new_vehicle_id, position_id, trip_id
 from connectedcar.runtime import Runtime, build_runtime
-from connectedcar.store import accounts, vehicles
+from connectedcar.store import accounts, history, vehicles
 from connectedcar.store.database import normalize_url
 
 PG_URL_ENV = "CONNECTEDCAR_TEST_DATABASE_URL"
@@ -71,6 +86,7 @@ class Server:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._seq = itertools.count(1)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
@@ -112,6 +128,7 @@ class World:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._seq = itertools.count(1)
 
     @property
     def clock(self) -> ManualClock:
@@ -176,6 +193,18 @@ class World:
             pair = self.runtime.tokens.issue_direct(conn, client_id=client.client_id, user_id=user.id, scope=scope)
         return pair.access_token
 
+    def login(self, user: User, owned: list[Vehicle] | None = None) -> Account:
+        """A new client and access token for an existing user: a fresh rate-limit window each time."""
+        client, secret = self.client()
+        return Account(
+            user=user,
+            password=PASSWORD,
+            client=client,
+            client_secret=secret,
+            token=self.token(user, client),
+            vehicles=list(owned or []),
+        )
+
     def account(self, vehicles: int = 1) -> Account:
         user = self.user()
         client, secret = self.client()
@@ -184,3 +213,221 @@ class World:
         )
         account.vehicles = [self.vehicle(user) for _ in range(vehicles)]
         return account
+
+    # -- history, written through store/history.py as the pipeline would --------------------------
+
+    def _next(self) -> int:
+        return next(self._seq)
+
+    def _ago(self, seconds_ago: float | None, at: datetime | None) -> datetime:
+        """A data time: `at`, else `seconds_ago` before the clock's now (default: now)."""
+        if at is not None:
+            return at
+        return self.clock.now() - timedelta(seconds=seconds_ago or 0)
+
+    def position(
+        self,
+        vehicle: Vehicle,
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        lon: float = 2.35222,
+        lat: float = 48.85661,
+        alt: float | None = 35.0,
+        heading: float | None = 90.0,
+        trip_id: str | None = None,
+    ) -> Position:
+        when = self._ago(seconds_ago, at)
+        found = Position(
+            id=position_id(vehicle.id, self._next(), when),
+            vehicle_id=vehicle.id,
+            recorded_at=when,
+            lon=lon,
+            lat=lat,
+            alt=alt,
+            heading=heading,
+            speed=30.0,
+            trip_id=trip_id,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.add_positions(conn, [found], self.clock.now())
+        return found
+
+    def trip(
+        self,
+        vehicle: Vehicle,
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        duration: float = 475,
+        distance: float = 4.3999,
+        waypoints: int = 3,
+        reference: bool = False,
+    ) -> Trip:
+        """A finished trip that started at `at`, with start and stop positions and `waypoints` waypoints
+        (one every second from the start, moving east)."""
+        started = self._ago(seconds_ago, at)
+        stopped = started + timedelta(seconds=duration)
+        tid = trip_id(vehicle.id, 909839383, self._next())
+        start = self.position(vehicle, at=started, lon=2.00099, lat=48.92995, alt=67, heading=260, trip_id=tid)
+        stop = self.position(vehicle, at=stopped, lon=2.1, lat=48.93, alt=70, heading=90, trip_id=tid)
+        trip = Trip(
+            id=tid,
+            vehicle_id=vehicle.id,
+            started_at=started,
+            stopped_at=stopped,
+            distance=distance,
+            fuel_consumption=0.490021,
+            avg_consumption=11.1371,
+            avg_speed=41,
+            refueling=False,
+            reference=reference,
+            start_position=start,
+            stop_position=stop,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.save_trip(conn, trip, self.clock.now())
+            history.add_waypoints(
+                conn,
+                [
+                    Waypoint(
+                        trip_id=tid,
+                        seq=i,
+                        recorded_at=started + timedelta(seconds=i),
+                        lon=2.0 + i / 1000,
+                        lat=48.9,
+                        alt=60 + i,
+                        heading=90,
+                        speed=40,
+                    )
+                    for i in range(waypoints)
+                ],
+            )
+        return trip
+
+    def alert(
+        self,
+        vehicle: Vehicle,
+        type: str = "alertOilPressure",
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        trip: Trip | None = None,
+        active: bool = True,
+        lon: float | None = 1.7402,
+        lat: float | None = 48.98058,
+    ) -> Alert:
+        when = self._ago(seconds_ago, at)
+        found = Alert(
+            id=f"{vehicle.id}-alert-{self._next()}",
+            vehicle_id=vehicle.id,
+            type=type,
+            active=active,
+            started_at=when,
+            ended_at=None if active else when + timedelta(minutes=5),
+            trip_id=trip.id if trip else None,
+            lon=lon,
+            lat=lat,
+            alt=19 if lon is not None else None,
+            heading=253 if lon is not None else None,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.save_alert(conn, found, self.clock.now())
+        return found
+
+    def collision(
+        self,
+        vehicle: Vehicle,
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        trip: Trip | None = None,
+        front: str = "NONE",
+        roll_over: bool = False,
+        lon: float | None = None,
+        lat: float | None = None,
+    ) -> Collision:
+        when = self._ago(seconds_ago, at)
+        found = Collision(
+            id=f"{vehicle.id}-{self._next()}",
+            vehicle_id=vehicle.id,
+            occurred_at=when,
+            roll_over=roll_over,
+            front_level=front,
+            trip_id=trip.id if trip else None,
+            lon=lon,
+            lat=lat,
+            alt=12 if lon is not None else None,
+            heading=45 if lon is not None else None,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.add_collision(conn, found, self.clock.now())
+        return found
+
+    def maintenance(self, vehicle: Vehicle, *, days: int = 120, mileage: int = 18960) -> Maintenance:
+        now = self.clock.now()
+        found = Maintenance(vehicle_id=vehicle.id, days=days, mileage=mileage, created_at=now, updated_at=now)
+        with self.runtime.store.transaction() as conn:
+            history.save_maintenance(conn, found)
+        return found
+
+    def event(
+        self,
+        vehicle: Vehicle,
+        type: str,
+        event_id: str,
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Event:
+        found = Event(
+            id=f"{vehicle.id}-event-{self._next()}",
+            vehicle_id=vehicle.id,
+            type=type,
+            event_id=event_id,
+            created_at=self._ago(seconds_ago, at),
+            data=data,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.add_events(conn, [found], self.clock.now())
+        return found
+
+    def telemetry(
+        self,
+        vehicle: Vehicle,
+        data: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        seconds_ago: float | None = None,
+        trip: Trip | None = None,
+    ) -> TelemetryRecord:
+        when = self._ago(seconds_ago, at)
+        found = TelemetryRecord(
+            id=f"{vehicle.id}-909839383-{when.strftime('%Y%m%d%H%M%S')}-{self._next()}",
+            vehicle_id=vehicle.id,
+            recorded_at=when,
+            data=data,
+            trip_id=trip.id if trip else None,
+        )
+        with self.runtime.store.transaction() as conn:
+            history.add_telemetry(conn, [found], self.clock.now())
+        return found
+
+    def ecodriving(self, trip: Trip, scores: dict[str, Any] | None = None) -> EcoDriving:
+        def score(value: float) -> dict[str, Any]:
+            return {"score": value, "evaluation": "", "advice": "", "category": "", "label": ""}
+
+        found = EcoDriving(
+            trip_id=trip.id,
+            vehicle_id=trip.vehicle_id,
+            scores=scores
+            or {
+                "global": {"trend": score(3.97), "style": score(3.77), "road": score(4.11)},
+                "detailed": {"acceleration": score(4.08), "braking": score(3.91), "stopAndStart": score(999999)},
+            },
+            created_at=self.clock.now(),
+        )
+        with self.runtime.store.transaction() as conn:
+            history.save_ecodriving(conn, found)
+        return found

@@ -253,6 +253,15 @@ def trip_by_id(conn: Connection, trip_id: str) -> Trip | None:
     return _trips_with_places(conn, [row])[0] if row else None
 
 
+def trips_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Trip]:
+    """Trips by id, with their start and stop positions (for the events that embed them)."""
+    wanted = [i for i in set(ids) if i]
+    if not wanted:
+        return {}
+    rows = conn.execute(select(t.trips).where(t.trips.c.id.in_(wanted))).all()
+    return {trip.id: trip for trip in _trips_with_places(conn, rows)}
+
+
 def trip_owner(conn: Connection, trip_id: str) -> tuple[bool, str | None, str | None]:
     """(exists, vehicle id, owner user id)."""
     row = conn.execute(
@@ -394,6 +403,13 @@ def alert_by_id(conn: Connection, alert_id: str) -> Alert | None:
     return _alert(row) if row else None
 
 
+def alerts_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Alert]:
+    wanted = [i for i in set(ids) if i]
+    if not wanted:
+        return {}
+    return {r.id: _alert(r) for r in conn.execute(select(t.alerts).where(t.alerts.c.id.in_(wanted)))}
+
+
 # -- collisions -----------------------------------------------------------------------------------
 
 
@@ -440,6 +456,16 @@ def add_collision(conn: Connection, c: Collision, now: datetime) -> None:
 def collision_by_id(conn: Connection, collision_id: str) -> Collision | None:
     row = conn.execute(select(t.collisions).where(t.collisions.c.id == collision_id)).first()
     return _collision(row) if row else None
+
+
+def collision_owner(conn: Connection, collision_id: str) -> tuple[bool, str | None, str | None]:
+    """(exists, vehicle id, owner user id)."""
+    row = conn.execute(
+        select(t.collisions.c.vehicle_id, t.vehicles.c.user_id)
+        .join(t.vehicles, t.vehicles.c.id == t.collisions.c.vehicle_id)
+        .where(t.collisions.c.id == collision_id)
+    ).first()
+    return (False, None, None) if row is None else (True, row.vehicle_id, row.user_id)
 
 
 def collisions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Collision]:

@@ -36,3 +36,13 @@ def check_trip(conn: Connection, grant: AccessGrant, trip_id: str) -> str:
     if owner != grant.user_id:
         raise Forbidden(f"The user does not have access to trip {trip_id!r}", code=40320)
     return vehicle_id
+
+
+def check_collision(conn: Connection, grant: AccessGrant, collision_id: str) -> str:
+    """The collision's vehicle id, once the caller is known to own that vehicle."""
+    exists, vehicle_id, owner = history.collision_owner(conn, collision_id)
+    if not exists or vehicle_id is None:
+        raise NotFound(f"No collision found with id {collision_id!r}", code=40430)
+    if owner != grant.user_id:
+        raise Forbidden(f"The user does not have access to collision {collision_id!r}", code=40330)
+    return vehicle_id

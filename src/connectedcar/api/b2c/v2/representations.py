@@ -230,7 +230,9 @@ def alert(a: Alert, locale: str, vin: str) -> dict[str, Any]:
         "advise": kind.advice(locale) if kind else "",
         "category": kind.category if kind else "",
         "idAlert": a.id,
+        "dateUpdate": date(a.updated_at or a.started_at),
         "vin": vin,
+        "contract": None,  # the seed names a service contract we do not model
         "dateAlertBegin": date(a.started_at),
         "dateAlertEnd": date(a.ended_at),
         "alertState": 1 if a.active else 0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
@@ -12,21 +12,14 @@ from connectedcar.api.auth.bearer import current_grant
 from connectedcar.api.auth.tokens import AccessGrant
 from connectedcar.api.b2c.v2 import representations as rep
 from connectedcar.api.b2c.v2.access import check_vehicle, owned_vehicle
+from connectedcar.api.b2c.v2.params import VehicleId, runtime
 from connectedcar.api.errors import NotFound
 from connectedcar.api.paging import Page, collection, paging
 from connectedcar.api.rendering import geo, hal
-from connectedcar.runtime import Runtime
 from connectedcar.store import accounts, history
 from connectedcar.store import vehicles as vehicle_repo
 
 router = APIRouter()
-
-VehicleId = Path(..., description="The unique id of the vehicle.", max_length=64)
-
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @router.get("/user", summary="Get User Information")
@@ -42,7 +35,7 @@ async def get_user(request: Request, grant: AccessGrant = Depends(current_grant)
         _, latest = history.trips_page(conn, history.Window(limit=1), user_id=user.id)
         return rep.user(user, [rep.vehicle(v, last_trips.get(v.id)) for v in owned], latest[0].id if latest else None)
 
-    return hal(request, await _runtime(request).store.run(read))
+    return hal(request, await runtime(request).store.run(read))
 
 
 @router.get("/vehicles", summary="Get all Vehicles owned by the user")
@@ -56,7 +49,7 @@ async def list_vehicles(
         last_trips = history.last_trip_ids(conn, [v.id for v in owned])
         return collection(request, page, total, "vehicles", [rep.vehicle(v, last_trips.get(v.id)) for v in owned])
 
-    return hal(request, await _runtime(request).store.run(read))
+    return hal(request, await runtime(request).store.run(read))
 
 
 @router.get("/vehicles/{id}", summary="Get a specific Vehicle")
@@ -67,7 +60,7 @@ async def get_vehicle(request: Request, id: str = VehicleId, grant: AccessGrant 
         found = owned_vehicle(conn, grant, id)
         return rep.vehicle(found, history.last_trip_ids(conn, [found.id]).get(found.id))
 
-    return hal(request, await _runtime(request).store.run(read))
+    return hal(request, await runtime(request).store.run(read))
 
 
 @router.get("/vehicles/{id}/lastPosition", summary="Get last position of a Vehicle")
@@ -81,4 +74,4 @@ async def last_position(request: Request, id: str = VehicleId, grant: AccessGran
             raise NotFound(f"No geolocation data found for vehicle {id!r}", code=40411)
         return rep.position(found)
 
-    return geo(request, await _runtime(request).store.run(read))
+    return geo(request, await runtime(request).store.run(read))
