@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from connectedcar.domain.entities import OAuthClient, User
 from connectedcar.domain.timefmt import from_ms, to_ms
@@ -46,6 +46,13 @@ def user_by_email(conn: Connection, email: str) -> User | None:
 def user_by_id(conn: Connection, user_id: str) -> User | None:
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     return _user(row) if row else None
+
+
+def set_password_hash(conn: Connection, user_id: str, password_hash: str, now_ms: int) -> bool:
+    result = conn.execute(
+        update(users).where(users.c.id == user_id).values(password_hash=password_hash, updated_at=now_ms)
+    )
+    return result.rowcount > 0
 
 
 def list_users(conn: Connection) -> Sequence[User]:
@@ -96,3 +103,22 @@ def list_clients(conn: Connection) -> Sequence[OAuthClient]:
 
 def delete_client(conn: Connection, client_id: str) -> bool:
     return conn.execute(delete(oauth_clients).where(oauth_clients.c.client_id == client_id)).rowcount > 0
+
+
+def update_client(
+    conn: Connection,
+    client_id: str,
+    now_ms: int,
+    *,
+    secret_hash: str | None = None,
+    redirect_uris: Sequence[str] | None = None,
+) -> bool:
+    """Rotate a client's secret (by its hash) and/or replace its redirect URIs."""
+    values: dict[str, Any] = {"updated_at": now_ms}
+    if secret_hash is not None:
+        values["secret_hash"] = secret_hash
+    if redirect_uris is not None:
+        values["redirect_uris"] = list(redirect_uris)
+    return (
+        conn.execute(update(oauth_clients).where(oauth_clients.c.client_id == client_id).values(**values)).rowcount > 0
+    )

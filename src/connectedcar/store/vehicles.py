@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from connectedcar.domain.entities import Vehicle
 from connectedcar.domain.timefmt import from_ms, to_ms
@@ -73,6 +73,16 @@ def vehicles_of_user(
     if limit is not None:
         query = query.limit(limit)
     return total, [_vehicle(r) for r in conn.execute(query)]
+
+
+def set_vehicle_owner(conn: Connection, vehicle_id: str, user_id: str | None, now_ms: int) -> bool:
+    statement = update(vehicles).where(vehicles.c.id == vehicle_id).values(user_id=user_id, updated_at=now_ms)
+    return conn.execute(statement).rowcount > 0
+
+
+def vehicle_by_device(conn: Connection, device_id: str) -> Vehicle | None:
+    row = conn.execute(select(vehicles).where(vehicles.c.device_id == device_id)).first()
+    return _vehicle(row) if row else None
 
 
 def list_vehicles(conn: Connection) -> Sequence[Vehicle]:

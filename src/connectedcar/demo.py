@@ -1,0 +1,322 @@
+"""`connectedcar demo`: a ready-to-use account on a local database, and a page for the OAuth2 redirect.
+
+The bootstrap is idempotent: it reuses the demo user, client and vehicles when they exist, keeps their
+password and secret when the previous credentials file still matches them (both are stored as hashes,
+so they cannot be read back), and resets them otherwise. Every run issues a fresh token pair.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import secrets
+import shlex
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import APIRouter
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from connectedcar import provision
+from connectedcar.domain.credentials import hash_password, verify_password, verify_token
+from connectedcar.domain.entities import OAuthClient, Position, User, Vehicle
+from connectedcar.domain.ids import position_id
+from connectedcar.domain.timefmt import to_ms
+from connectedcar.runtime import Runtime
+from connectedcar.store import accounts, history, vehicles
+
+DEFAULT_DATABASE = "sqlite:///var/demo.db"
+DEFAULT_CREDENTIALS = Path("demo-credentials.json")
+DEMO_EMAIL = "demo@connectedcar.local"
+DEMO_CLIENT_NAME = "connectedcar demo"
+REALM = "peugeot"
+CALLBACK_PATH = "/demo/callback"
+B2C = "/connectedcar/v2"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoVehicle:
+    vin: str  # the brand is derived from the VIN's manufacturer identifier
+    model: str
+    sub_model: str
+    engine: str
+    gearbox: str
+    energy: str
+    parked_at: tuple[float, float, float]  # lon, lat, alt: near the brand's home plant
+
+
+DEMO_VEHICLES = (
+    DemoVehicle("VF3UPHNSKHS000001", "P24", "EV", "ZK", "EV1", "Electric", (6.8387, 47.5107, 330.0)),  # Sochaux
+    DemoVehicle("VF7RHRHYHJS000002", "C84", "HY", "HN", "AT8", "Hybrid", (2.3963, 48.8327, 35.0)),  # Paris
+    DemoVehicle("W0VZRHNSHMS000003", "F2Z", "5D", "HN", "MB6", "Fuel", (8.4213, 49.9917, 90.0)),  # Rüsselsheim
+)
+
+
+@dataclass
+class DemoCredentials:
+    base_url: str
+    database_url: str
+    realm: str
+    email: str
+    password: str
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    authorize_url: str
+    token_url: str
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    vehicles: list[dict[str, str]] = field(default_factory=list)
+    # What this run created or reset (not written to the file): for the console summary.
+    changes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        body = asdict(self)
+        body.pop("changes")
+        return body
+
+
+def _read_previous(path: Path) -> dict[str, Any]:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _new_password() -> str:
+    # 'Demo-' brings upper, lower and punctuation: always passes the password rule.
+    return "Demo-" + secrets.token_urlsafe(12)
+
+
+def _ensure_user(conn: Connection, runtime: Runtime, previous: dict[str, Any], changes: list[str]) -> tuple[User, str]:
+    user = accounts.user_by_email(conn, DEMO_EMAIL)
+    remembered = previous.get("password")
+    if user is None:
+        password = _new_password()
+        user = provision.create_user(
+            conn, runtime.clock, email=DEMO_EMAIL, password=password, first_name="Demo", last_name="Driver"
+        )
+        changes.append(f"created user {DEMO_EMAIL}")
+        return user, password
+    if isinstance(remembered, str) and verify_password(remembered, user.password_hash):
+        return user, remembered
+    password = _new_password()
+    accounts.set_password_hash(conn, user.id, hash_password(password), to_ms(runtime.clock.now()))
+    changes.append(f"reset the password of {DEMO_EMAIL} (not in the credentials file)")
+    return user, password
+
+
+def _ensure_client(
+    conn: Connection, runtime: Runtime, redirect_uri: str, previous: dict[str, Any], changes: list[str]
+) -> tuple[OAuthClient, str]:
+    client = None
+    if isinstance(previous.get("client_id"), str):
+        client = accounts.client_by_id(conn, previous["client_id"])
+    if client is None:
+        client = next((c for c in accounts.list_clients(conn) if c.name == DEMO_CLIENT_NAME and not c.public), None)
+    if client is None:
+        created = provision.create_client(conn, runtime.clock, name=DEMO_CLIENT_NAME, redirect_uris=[redirect_uri])
+        assert created.secret is not None
+        changes.append(f"created OAuth2 client {created.client.client_id}")
+        return created.client, created.secret
+    if redirect_uri not in client.redirect_uris:
+        accounts.update_client(
+            conn, client.client_id, to_ms(runtime.clock.now()), redirect_uris=[*client.redirect_uris, redirect_uri]
+        )
+        changes.append(f"added redirect URI {redirect_uri}")
+    remembered = previous.get("client_secret")
+    if isinstance(remembered, str) and client.secret_hash and verify_token(remembered, client.secret_hash):
+        return client, remembered
+    secret = provision.rotate_client_secret(conn, runtime.clock, client.client_id)
+    changes.append("rotated the client secret (not in the credentials file)")
+    return client, secret
+
+
+def _ensure_vehicles(conn: Connection, runtime: Runtime, user: User, changes: list[str]) -> list[Vehicle]:
+    now = runtime.clock.now()
+    owned: list[Vehicle] = []
+    for spec in DEMO_VEHICLES:
+        vehicle = vehicles.vehicle_by_vin(conn, spec.vin)
+        if vehicle is None:
+            vehicle = provision.create_vehicle(
+                conn,
+                runtime.clock,
+                vin=spec.vin,
+                owner_email=user.email,
+                model=spec.model,
+                sub_model=spec.sub_model,
+                engine=spec.engine,
+                gearbox=spec.gearbox,
+                energy=spec.energy,
+            )
+            changes.append(f"created vehicle {spec.vin}")
+        elif vehicle.user_id != user.id:
+            vehicles.set_vehicle_owner(conn, vehicle.id, user.id, to_ms(now))
+            changes.append(f"gave vehicle {spec.vin} back to {user.email}")
+        # Until the simulator drives them, each vehicle is parked where it was built, so that
+        # lastPosition has something to show.
+        if history.last_position(conn, vehicle.id) is None:
+            lon, lat, alt = spec.parked_at
+            history.add_positions(
+                conn,
+                [
+                    Position(
+                        id=position_id(vehicle.id, 1, now),
+                        vehicle_id=vehicle.id,
+                        recorded_at=now,
+                        lon=lon,
+                        lat=lat,
+                        alt=alt,
+                        heading=0.0,
+                        speed=0.0,
+                    )
+                ],
+                now,
+            )
+        owned.append(vehicle)
+    return owned
+
+
+def bootstrap(runtime: Runtime, credentials_path: Path = DEFAULT_CREDENTIALS) -> DemoCredentials:
+    """Create or reuse the demo account, issue a token pair, and write the credentials file (mode 600)."""
+    base_url = runtime.settings.base_url()
+    redirect_uri = base_url + CALLBACK_PATH
+    previous = _read_previous(credentials_path)
+    changes: list[str] = []
+    with runtime.store.transaction() as conn:
+        user, password = _ensure_user(conn, runtime, previous, changes)
+        client, secret = _ensure_client(conn, runtime, redirect_uri, previous, changes)
+        owned = _ensure_vehicles(conn, runtime, user, changes)
+        pair = runtime.tokens.issue_direct(conn, client_id=client.client_id, user_id=user.id, realm=REALM)
+    query = urlencode(
+        {"response_type": "code", "scope": "public", "client_id": client.client_id, "redirect_uri": redirect_uri}
+    )
+    credentials = DemoCredentials(
+        base_url=base_url,
+        database_url=runtime.store.engine.url.render_as_string(hide_password=True),
+        realm=REALM,
+        email=user.email,
+        password=password,
+        client_id=client.client_id,
+        client_secret=secret,
+        redirect_uri=redirect_uri,
+        authorize_url=f"{base_url}/accounts/signin/v1/{REALM}/oauth2/authorize?{query}",
+        token_url=f"{base_url}/accounts/signin/v1/{REALM}/oauth2/token",
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        vehicles=[{"id": v.id, "vin": v.vin, "brand": v.brand, "model": v.model, "energy": v.energy} for v in owned],
+        changes=changes,
+    )
+    write_credentials(credentials_path, credentials)
+    return credentials
+
+
+def write_credentials(path: Path, credentials: DemoCredentials) -> None:
+    """Write the file atomically, readable by its owner only: it holds a password and a client secret."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(orjson.dumps(credentials.as_json(), option=orjson.OPT_INDENT_2) + b"\n")
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# -- commands to paste ----------------------------------------------------------------------------
+
+
+def api_curl(credentials: DemoCredentials, path: str) -> str:
+    url = f"{credentials.base_url}{B2C}{path}?{urlencode({'client_id': credentials.client_id})}"
+    return f"curl -s {shlex.quote(url)} -H {shlex.quote('Authorization: Bearer ' + credentials.access_token)}"
+
+
+def token_curl(credentials: DemoCredentials, grant: dict[str, str], *, secret: str | None = None) -> str:
+    """The token request of seed 000, the client authenticating with HTTP Basic (RFC 6749 section 2.3.1)."""
+    fields = {**grant, "client_id": credentials.client_id}
+    data = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in fields.items())
+    user = f"{credentials.client_id}:{secret if secret is not None else credentials.client_secret}"
+    return (
+        f"curl -s -X POST {shlex.quote(credentials.token_url)} -u {shlex.quote(user)} "
+        f"-H 'accept: application/json' {data}"
+    )
+
+
+def commands(credentials: DemoCredentials) -> list[tuple[str, str]]:
+    first = credentials.vehicles[0]["id"]
+    return [
+        ("The signed-in user and their vehicles", api_curl(credentials, "/user")),
+        ("The vehicles, a page at a time", api_curl(credentials, "/vehicles")),
+        ("One vehicle's last position (GeoJSON)", api_curl(credentials, f"/vehicles/{first}/lastPosition")),
+        (
+            f"Sign in as {credentials.email} / {credentials.password} (open in a browser; the code lands on "
+            f"{credentials.redirect_uri})",
+            credentials.authorize_url,
+        ),
+        (
+            "Exchange the code for tokens (the callback page prints this with the code filled in)",
+            token_curl(
+                credentials,
+                {"grant_type": "authorization_code", "code": "CODE", "redirect_uri": credentials.redirect_uri},
+            ),
+        ),
+        (
+            "Refresh the tokens (each refresh token is single use)",
+            token_curl(credentials, {"grant_type": "refresh_token", "refresh_token": credentials.refresh_token}),
+        ),
+    ]
+
+
+# -- the redirect target --------------------------------------------------------------------------
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>connectedcar demo: {title}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem}}
+pre{{background:#f4f4f4;padding:1rem;white-space:pre-wrap;word-break:break-all}}</style></head>
+<body><h1>{title}</h1>{body}</body></html>
+"""
+
+
+def callback_router(credentials: DemoCredentials, *, show_secret: bool, code_ttl_seconds: int) -> APIRouter:
+    """GET /demo/callback: where the demo client's authorization codes land; shows how to exchange one."""
+    router = APIRouter()
+
+    @router.get(CALLBACK_PATH, include_in_schema=False)
+    async def callback(request: Request) -> HTMLResponse:
+        params = request.query_params
+        code, error = params.get("code"), params.get("error")
+        if error:
+            detail = params.get("error_description", "")
+            body = f"<p>The authorization server answered <code>{html.escape(error)}</code>: {html.escape(detail)}</p>"
+            return HTMLResponse(_PAGE.format(title="authorization refused", body=body), status_code=400)
+        if not code:
+            authorize = html.escape(credentials.authorize_url)
+            body = (
+                "<p>No <code>code</code> in the query string. Start the sign-in here:</p>"
+                f'<p><a href="{authorize}">{authorize}</a></p>'
+            )
+            return HTMLResponse(_PAGE.format(title="waiting for a code", body=body), status_code=400)
+        grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": credentials.redirect_uri}
+        curl = token_curl(credentials, grant, secret=None if show_secret else "$CLIENT_SECRET")
+        note = "" if show_secret else "<p>Set <code>CLIENT_SECRET</code> from the demo's credentials file first.</p>"
+        body = (
+            f"<p>Authorization code (single use, valid {code_ttl_seconds} s):</p>"
+            f"<pre>{html.escape(code)}</pre>"
+            f"{note}<p>Exchange it for an access token and a refresh token:</p><pre>{html.escape(curl)}</pre>"
+        )
+        if params.get("state"):
+            body += f"<p>state: <code>{html.escape(params['state'])}</code></p>"
+        return HTMLResponse(_PAGE.format(title="authorization code received", body=body))
+
+    return router
