@@ -57,7 +57,7 @@ def serve_bare(database_url: str, port: int) -> None:
 
     async def last_position(request: Request) -> Response:
         vehicle_id = request.path_params["id"]
-        found = store.call(lambda conn: history.last_position(conn, vehicle_id))
+        _, _, found = store.call(lambda conn: history.vehicle_last_position(conn, vehicle_id))
         if found is None:
             return Response(status_code=404)
         body = {

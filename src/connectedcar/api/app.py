@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.telemetry import TelemetryConfig
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from connectedcar import __version__
 from connectedcar.api import errors
+from connectedcar.api.auth import bearer
 from connectedcar.api.auth.oauth2 import routes as oauth2_routes
-from connectedcar.api.b2c.v2.router import router as b2c_v2_router
+from connectedcar.api.b2c.v2 import PREFIX as B2C_V2_PREFIX
+from connectedcar.api.b2c.v2.router import ROUTES as B2C_V2_ROUTES
 from connectedcar.api.ratelimit import RateLimitMiddleware
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.runtime import Runtime
-
-B2C_V2_PREFIX = "/connectedcar/v2"
 
 _V2_DESCRIPTION = """\
 The B2C Connected Car API 2.0.0 of Groupe PSA / Stellantis (seed 000), served by connectedcar.
@@ -27,19 +30,45 @@ Responses are `application/hal+json`, positions `application/geo+json`. 120 requ
 """
 
 
-def _surface(runtime: Runtime, title: str, description: str) -> FastAPI:
-    surface = FastAPI(
+# FastAPI's OpenTelemetry hooks check for configured providers on every request; we configure none.
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _surface(title: str, description: str, routes: list[BaseRoute]) -> FastAPI:
+    """An app that only describes one API surface: its OpenAPI document and interactive docs.
+
+    Requests are served by the main app, which holds the same routes in its own flat table: a mounted
+    sub-app would add its own middleware stack and routing pass to every request.
+    """
+    return FastAPI(
         title=title,
         version="2.0.0",
         description=description,
-        default_response_class=JsonResponse,
-        openapi_url="/openapi.json",
-        docs_url="/docs",
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
+        routes=list(routes),
+        telemetry=NO_TELEMETRY,
     )
-    surface.state.runtime = runtime
-    errors.install(surface)
-    return surface
+
+
+def _documentation(app: FastAPI, prefix: str, surface: FastAPI) -> None:
+    schema: dict[str, Any] = {}
+
+    @app.get(f"{prefix}/openapi.json", include_in_schema=False)
+    async def openapi() -> Response:
+        if not schema:
+            # As the official files: a server URL, and paths relative to it.
+            document = bearer.document(surface.openapi())
+            document["servers"] = [{"url": prefix}]
+            document["paths"] = {path.removeprefix(prefix): item for path, item in document["paths"].items()}
+            schema.update(document)
+        return JsonResponse(schema, media_type="application/json")
+
+    @app.get(f"{prefix}/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url=f"{prefix}/openapi.json", title=f"{surface.title} - docs")
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -51,12 +80,15 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        routes=list(B2C_V2_ROUTES),
+        telemetry=NO_TELEMETRY,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.runtime = runtime
     errors.install(app)
 
-    v2 = _surface(runtime, "Connected Car (B2C) v2", _V2_DESCRIPTION)
-    v2.include_router(b2c_v2_router)
+    v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, B2C_V2_ROUTES)
+    _documentation(app, B2C_V2_PREFIX, v2)
     app.include_router(oauth2_routes.router)
 
     @app.get("/", include_in_schema=False)
@@ -77,8 +109,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     @app.get("/health", include_in_schema=False)
     async def health() -> Response:
         return JsonResponse({"status": "ok"}, media_type="application/json")
-
-    app.mount(B2C_V2_PREFIX, v2)
 
     def rate_limited(path: str) -> bool:
         if not path.startswith("/connectedcar/"):

@@ -69,6 +69,22 @@ class RateLimiter:
                 del self._windows[key]
 
 
+_CLIENT_ID = "connectedcar.client_id"
+
+
+def query_client_id(scope: Scope) -> str | None:
+    """The request's client_id query parameter, parsed once per request and kept in the scope."""
+    if _CLIENT_ID not in scope:
+        query: bytes = scope.get("query_string", b"")
+        value = None
+        if b"client_id=" in query:
+            values = parse_qs(query.decode("latin-1")).get("client_id")
+            value = str(values[0]) if values else None
+        scope[_CLIENT_ID] = value
+    found: str | None = scope[_CLIENT_ID]
+    return found
+
+
 class RateLimitMiddleware:
     def __init__(
         self,
@@ -123,10 +139,8 @@ class RateLimitMiddleware:
 
     @staticmethod
     def _key(scope: Scope) -> str:
-        query = scope.get("query_string", b"")
-        if b"client_id=" in query:
-            values = parse_qs(query.decode("latin-1")).get("client_id")
-            if values and values[0]:
-                return "client:" + str(values[0])[:128]
+        client_id = query_client_id(scope)
+        if client_id:
+            return "client:" + client_id[:128]
         client = scope.get("client")
         return "addr:" + (str(client[0]) if client else "unknown")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
 from typing import Any
 
 import orjson
@@ -46,15 +46,22 @@ def _accepted(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def negotiate(request: Request, offered: Sequence[str]) -> str:
+def negotiate(request: Request, offered: tuple[str, ...]) -> str:
     """The media type to answer with: the client's most preferred one we offer, else 406.
 
     `offered` is in our order of preference; wildcards pick the first. For GEO_TYPES, a client asking
     for hal+json or json gets application/geo+json (the seed's default for geolocation data).
     """
-    header = request.headers.get("accept", "")
+    return _negotiate(request.headers.get("accept", ""), offered)
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate(header: str, offered: tuple[str, ...]) -> str:
+    """Clients send the same few Accept headers over and over: the answer is memoized (bounded)."""
     if not header.strip():
         return offered[0]
+    if len(header) > 1024:
+        raise NotAcceptable("The Accept header is too long")
     best: tuple[float, int, str] | None = None
     for media_range, quality in _accepted(header):
         if quality <= 0:

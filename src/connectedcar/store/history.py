@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, func, insert, select, update
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, bindparam, func, insert, select, update
 
 from connectedcar.domain import telemetry as catalogue
 from connectedcar.domain.entities import (
@@ -119,6 +119,30 @@ def last_position(conn: Connection, vehicle_id: str) -> Position | None:
         .limit(1)
     ).first()
     return _position(row) if row else None
+
+
+# Built once: the API's hottest read (GET lastPosition) answers ownership and position in one statement.
+_latest_position_id = (
+    select(t.positions.c.id)
+    .where(t.positions.c.vehicle_id == t.vehicles.c.id)
+    .order_by(t.positions.c.recorded_at.desc())
+    .limit(1)
+    .correlate(t.vehicles)
+    .scalar_subquery()
+)
+_VEHICLE_LAST_POSITION = (
+    select(t.vehicles.c.user_id.label("owner_id"), t.positions)
+    .select_from(t.vehicles.outerjoin(t.positions, t.positions.c.id == _latest_position_id))
+    .where(t.vehicles.c.id == bindparam("vehicle_id"))
+)
+
+
+def vehicle_last_position(conn: Connection, vehicle_id: str) -> tuple[bool, str | None, Position | None]:
+    """(vehicle exists, its owner's user id, its last position) in one round trip."""
+    row = conn.execute(_VEHICLE_LAST_POSITION, {"vehicle_id": vehicle_id}).first()
+    if row is None:
+        return False, None, None
+    return True, row.owner_id, _position(row) if row.id is not None else None
 
 
 def positions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Position]:

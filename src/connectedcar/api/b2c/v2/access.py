@@ -22,6 +22,10 @@ def owned_vehicle(conn: Connection, grant: AccessGrant, vehicle_id: str) -> Vehi
 
 def check_vehicle(conn: Connection, grant: AccessGrant, vehicle_id: str) -> None:
     exists, owner = vehicles.vehicle_owner(conn, vehicle_id)
+    require_owner(exists, owner, grant, vehicle_id)
+
+
+def require_owner(exists: bool, owner: str | None, grant: AccessGrant, vehicle_id: str) -> None:
     if not exists:
         raise NotFound(f"No vehicle found with id {vehicle_id!r}", code=40410)
     if owner != grant.user_id:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from connectedcar.api.auth.bearer import current_grant
 from connectedcar.api.auth.tokens import AccessGrant
+from connectedcar.api.b2c.v2 import PREFIX
 from connectedcar.api.b2c.v2 import representations as rep
 from connectedcar.api.b2c.v2.access import check_collision
 from connectedcar.api.b2c.v2.params import CollisionId, runtime
@@ -17,7 +18,7 @@ from connectedcar.api.errors import NotFound
 from connectedcar.api.rendering import hal
 from connectedcar.store import history
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/collisions/{id}", summary="Get informations on a specific collision")

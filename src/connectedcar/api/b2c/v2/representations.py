@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from connectedcar.api.b2c.v2 import PREFIX
 from connectedcar.api.rendering import link
 from connectedcar.domain import telemetry as telemetry_catalogue
 from connectedcar.domain.alerts import CATALOGUE
@@ -24,7 +25,7 @@ from connectedcar.domain.entities import (
 )
 from connectedcar.domain.timefmt import format_ms, to_ms
 
-BASE = "/connectedcar/v2"
+BASE = PREFIX
 
 
 def date(value: datetime | None) -> str | None:

@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from connectedcar.api.b2c.v2 import collisions, trips, vehicle_history, vehicles
+from connectedcar.api.b2c.v2 import PREFIX, collisions, trips, vehicle_history, vehicles
 
-router = APIRouter(tags=["v2 spec paths"])
+router = APIRouter(prefix=PREFIX, tags=["v2 spec paths"])
 
 _ALIASES: tuple[tuple[str, Callable[..., Any], str], ...] = (
     ("/user/vehicles", vehicles.list_vehicles, "/vehicles"),

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from connectedcar.api.auth.bearer import current_grant
 from connectedcar.api.auth.tokens import AccessGrant
+from connectedcar.api.b2c.v2 import PREFIX
 from connectedcar.api.b2c.v2 import representations as rep
 from connectedcar.api.b2c.v2.access import check_trip, check_vehicle
 from connectedcar.api.b2c.v2.params import TimeRange, TripId, VehicleId, locale, runtime, telemetry_types, time_range
@@ -20,7 +21,7 @@ from connectedcar.api.rendering import hal
 from connectedcar.store import history
 from connectedcar.store import vehicles as vehicle_repo
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/vehicles/{id}/trips", summary="Get last trips for a specific vehicle")

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from connectedcar.api.auth.bearer import current_grant
 from connectedcar.api.auth.tokens import AccessGrant
+from connectedcar.api.b2c.v2 import PREFIX
 from connectedcar.api.b2c.v2 import representations as rep
 from connectedcar.api.b2c.v2.access import check_vehicle, owned_vehicle
 from connectedcar.api.b2c.v2.params import (
@@ -29,7 +30,7 @@ from connectedcar.api.rendering import hal
 from connectedcar.domain.entities import Event, Vehicle
 from connectedcar.store import history
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/vehicles/{id}/alerts", summary="Get last alerts of a Vehicle")

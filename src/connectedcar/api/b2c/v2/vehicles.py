@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from connectedcar.api.auth.bearer import current_grant
 from connectedcar.api.auth.tokens import AccessGrant
+from connectedcar.api.b2c.v2 import PREFIX
 from connectedcar.api.b2c.v2 import representations as rep
-from connectedcar.api.b2c.v2.access import check_vehicle, owned_vehicle
+from connectedcar.api.b2c.v2.access import owned_vehicle, require_owner
 from connectedcar.api.b2c.v2.params import VehicleId, runtime
 from connectedcar.api.errors import NotFound
 from connectedcar.api.paging import Page, collection, paging
@@ -19,7 +20,7 @@ from connectedcar.api.rendering import geo, hal
 from connectedcar.store import accounts, history
 from connectedcar.store import vehicles as vehicle_repo
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX)
 
 
 @router.get("/user", summary="Get User Information")
@@ -68,8 +69,8 @@ async def last_position(request: Request, id: str = VehicleId, grant: AccessGran
     """The vehicle's last known position, as a GeoJSON Feature."""
 
     def read(conn: Connection) -> dict[str, Any]:
-        check_vehicle(conn, grant, id)
-        found = history.last_position(conn, id)
+        exists, owner, found = history.vehicle_last_position(conn, id)
+        require_owner(exists, owner, grant, id)
         if found is None:
             raise NotFound(f"No geolocation data found for vehicle {id!r}", code=40411)
         return rep.position(found)
