@@ -32,7 +32,6 @@ Responses are `application/hal+json`, positions `application/geo+json`. 120 requ
 
 # FastAPI's OpenTelemetry hooks check for configured providers on every request; we configure none.
 NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def _surface(title: str, description: str, routes: list[BaseRoute]) -> FastAPI:
@@ -82,7 +81,6 @@ def create_app(runtime: Runtime) -> FastAPI:
         openapi_url=None,
         routes=list(B2C_V2_ROUTES),
         telemetry=NO_TELEMETRY,
-        max_body_size=MAX_BODY_BYTES,
     )
     app.state.runtime = runtime
     errors.install(app)

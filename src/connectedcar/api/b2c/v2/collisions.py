@@ -16,9 +16,10 @@ from connectedcar.api.b2c.v2.access import check_collision
 from connectedcar.api.b2c.v2.params import CollisionId, runtime
 from connectedcar.api.errors import NotFound
 from connectedcar.api.rendering import hal
+from connectedcar.api.routing import DirectRoute
 from connectedcar.store import history
 
-router = APIRouter(prefix=PREFIX)
+router = APIRouter(prefix=PREFIX, route_class=DirectRoute)
 
 
 @router.get("/collisions/{id}", summary="Get informations on a specific collision")

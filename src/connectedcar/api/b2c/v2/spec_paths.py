@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from connectedcar.api.b2c.v2 import PREFIX, collisions, trips, vehicle_history, vehicles
+from connectedcar.api.routing import DirectRoute
 
-router = APIRouter(prefix=PREFIX, tags=["v2 spec paths"])
+router = APIRouter(prefix=PREFIX, tags=["v2 spec paths"], route_class=DirectRoute)
 
 _ALIASES: tuple[tuple[str, Callable[..., Any], str], ...] = (
     ("/user/vehicles", vehicles.list_vehicles, "/vehicles"),

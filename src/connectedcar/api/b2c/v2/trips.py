@@ -18,10 +18,11 @@ from connectedcar.api.b2c.v2.params import TimeRange, TripId, VehicleId, locale,
 from connectedcar.api.errors import NotFound
 from connectedcar.api.paging import Page, collection, paging
 from connectedcar.api.rendering import hal
+from connectedcar.api.routing import DirectRoute
 from connectedcar.store import history
 from connectedcar.store import vehicles as vehicle_repo
 
-router = APIRouter(prefix=PREFIX)
+router = APIRouter(prefix=PREFIX, route_class=DirectRoute)
 
 
 @router.get("/vehicles/{id}/trips", summary="Get last trips for a specific vehicle")

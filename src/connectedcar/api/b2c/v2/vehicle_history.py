@@ -27,10 +27,11 @@ from connectedcar.api.b2c.v2.params import (
 from connectedcar.api.errors import NotFound
 from connectedcar.api.paging import Page, collection, paging
 from connectedcar.api.rendering import hal
+from connectedcar.api.routing import DirectRoute
 from connectedcar.domain.entities import Event, Vehicle
 from connectedcar.store import history
 
-router = APIRouter(prefix=PREFIX)
+router = APIRouter(prefix=PREFIX, route_class=DirectRoute)
 
 
 @router.get("/vehicles/{id}/alerts", summary="Get last alerts of a Vehicle")

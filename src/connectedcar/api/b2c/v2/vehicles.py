@@ -17,10 +17,11 @@ from connectedcar.api.b2c.v2.params import VehicleId, runtime
 from connectedcar.api.errors import NotFound
 from connectedcar.api.paging import Page, collection, paging
 from connectedcar.api.rendering import geo, hal
+from connectedcar.api.routing import DirectRoute
 from connectedcar.store import accounts, history
 from connectedcar.store import vehicles as vehicle_repo
 
-router = APIRouter(prefix=PREFIX)
+router = APIRouter(prefix=PREFIX, route_class=DirectRoute)
 
 
 @router.get("/user", summary="Get User Information")
