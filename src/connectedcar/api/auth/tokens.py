@@ -87,6 +87,10 @@ class TokenService:
         self.clock = clock
         self.settings = settings
         self._cache: dict[str, tuple[float, AccessGrant]] = {}
+        # family -> when it was revoked here. A revocation reaches the store only when its transaction
+        # commits; until then another request could read the old row and cache it. Families revoked
+        # in this process are never cached, for longer than any cached grant could live.
+        self._revoked: dict[str, float] = {}
         self._lock = threading.Lock()
 
     # -- client authentication ------------------------------------------------------------------
@@ -252,10 +256,15 @@ class TokenService:
     # -- revocation and verification --------------------------------------------------------------
 
     def revoke_family(self, conn: Connection, family_id: str) -> None:
-        repo.revoke_family(conn, family_id, to_ms(self.clock.now()))
+        now = self.clock.now().timestamp()
         with self._lock:
+            self._revoked[family_id] = now
             for key in [k for k, (_, g) in self._cache.items() if g.family_id == family_id]:
                 del self._cache[key]
+            horizon = now - 2 * max(self.settings.token_cache_seconds, 1.0)
+            for family in [f for f, at in self._revoked.items() if at < horizon]:
+                del self._revoked[family]
+        repo.revoke_family(conn, family_id, to_ms(self.clock.now()))
 
     def forget_cache(self) -> None:
         with self._lock:
@@ -297,6 +306,8 @@ class TokenService:
         )
         if self.settings.token_cache_seconds > 0:
             with self._lock:
+                if grant.family_id in self._revoked:
+                    return grant
                 if len(self._cache) > 100_000:
                     self._cache.clear()
                 self._cache[key] = (now.timestamp(), grant)

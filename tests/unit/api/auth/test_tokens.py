@@ -331,3 +331,22 @@ def test_verify_access(setup: Setup, state: str, error: str | None) -> None:
     assert _error_of(result) == error
     if isinstance(result, GrantError):
         assert result.status == 401
+
+
+def test_a_grant_read_while_its_revocation_is_uncommitted_is_not_cached(runtime: Runtime, world: World) -> None:
+    user = world.user()
+    client, _ = world.client()
+    token = world.token(user, client)
+    tokens = runtime.tokens
+    with runtime.store.transaction() as conn:
+        family = tokens.verify_access(conn, token).family_id
+    tokens.forget_cache()
+    with runtime.store.transaction() as revoking:
+        tokens.revoke_family(revoking, family)
+        # Another request, on another connection, still reads the committed (unrevoked) row...
+        with runtime.store.transaction() as reading:
+            assert tokens.verify_access(reading, token).family_id == family
+        # ...but must not leave it in the cache, where it would outlive the revocation.
+        assert tokens.cached_grant(token) is None
+    with runtime.store.transaction() as conn, pytest.raises(GrantError, match="revoked"):
+        tokens.verify_access(conn, token)
