@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         "(revocations in the same process take effect at once).",
     )
     max_page_size: int = Field(1000, ge=1, description="Largest limit/pageSize a collection accepts.")
+    cors_allow_origins: str = Field(
+        "*",
+        description="Comma-separated origins browsers may call the API from ('*': any; empty: CORS off). "
+        "Bearer tokens travel in a header, never in cookies, so no credentials mode is needed.",
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field("console", description="'json' for one JSON object a line, 'console' for humans.")
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.telemetry import TelemetryConfig
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -114,4 +115,15 @@ def create_app(runtime: Runtime) -> FastAPI:
         return not (path.endswith("/openapi.json") or "/docs" in path)
 
     app.add_middleware(RateLimitMiddleware, limiter=runtime.limiter, applies_to=rate_limited)
+    origins = [o.strip() for o in runtime.settings.cors_allow_origins.split(",") if o.strip()]
+    if origins:
+        # Added last, so outermost: a browser's preflight is answered before the rate limiter counts it.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
+            max_age=600,
+        )
     return app

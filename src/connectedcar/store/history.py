@@ -186,6 +186,11 @@ def add_telemetry(conn: Connection, items: Iterable[TelemetryRecord], now: datet
         conn.execute(insert(t.telemetry), rows)
 
 
+def telemetry_by_id(conn: Connection, record_id: str) -> TelemetryRecord | None:
+    row = conn.execute(select(t.telemetry).where(t.telemetry.c.id == record_id)).first()
+    return _telemetry(row) if row else None
+
+
 def telemetry_page(
     conn: Connection,
     window: Window,
@@ -554,21 +559,27 @@ def add_events(conn: Connection, items: Iterable[Event], now: datetime) -> None:
         conn.execute(insert(t.events), rows)
 
 
+def _event(r: Any) -> Event:
+    return Event(
+        id=r.id,
+        vehicle_id=r.vehicle_id,
+        type=r.type,
+        event_id=r.event_id,
+        created_at=from_ms(r.created_at),
+        data=r.data,
+        updated_at=from_ms(r.updated_at),
+    )
+
+
+def event_by_id(conn: Connection, event_id: str) -> Event | None:
+    row = conn.execute(select(t.events).where(t.events.c.id == event_id)).first()
+    return _event(row) if row else None
+
+
 def events_page(conn: Connection, vehicle_id: str, window: Window) -> tuple[int, Sequence[Event]]:
     where = [*_time_filter(t.events.c.created_at, window), t.events.c.vehicle_id == vehicle_id]
     total, rows = _page(conn, t.events, where, t.events.c.created_at, window)
-    return total, [
-        Event(
-            id=r.id,
-            vehicle_id=r.vehicle_id,
-            type=r.type,
-            event_id=r.event_id,
-            created_at=from_ms(r.created_at),
-            data=r.data,
-            updated_at=from_ms(r.updated_at),
-        )
-        for r in rows
-    ]
+    return total, [_event(r) for r in rows]
 
 
 # -- eco-driving ----------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ VehicleId = Path(..., description="The unique id of the vehicle.", max_length=64
 TripId = Path(..., description="The unique id of the trip.", max_length=100)
 CollisionId = Path(..., description="The unique id of the collision.", max_length=100)
 AlertId = Path(..., description="The unique id of the alert.", max_length=100)
+EventId = Path(..., description="The unique id of the event.", max_length=100)
+TelemetryId = Path(..., description="The unique id of the telemetry object.", max_length=120)
 
 DEFAULT_LOCALE = "en"
 # Seed 000: "When you call this API you will receive by default the last 60 seconds of data."

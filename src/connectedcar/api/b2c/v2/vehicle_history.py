@@ -17,6 +17,8 @@ from connectedcar.api.b2c.v2.access import check_vehicle, owned_vehicle
 from connectedcar.api.b2c.v2.params import (
     TELEMETRY_DEFAULT_SECONDS,
     AlertId,
+    EventId,
+    TelemetryId,
     TimeRange,
     VehicleId,
     locale,
@@ -147,6 +149,45 @@ async def vehicle_events(
         vehicle = owned_vehicle(conn, grant, id)
         total, found = history.events_page(conn, id, times.window(page))
         return collection(request, page, total, "events", _with_embedded(conn, vehicle, found, lang))
+
+    return hal(request, await runtime(request).store.run(read))
+
+
+@router.get("/vehicles/{id}/events/{eid}", summary="Get a specific event of a Vehicle")
+async def vehicle_event(
+    request: Request,
+    id: str = VehicleId,
+    eid: str = EventId,
+    grant: AccessGrant = Depends(current_grant),
+    lang: str = Depends(locale),
+) -> Response:
+    """One event of the vehicle (the target of a refuel or fuel-theft event's `self` link)."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        vehicle = owned_vehicle(conn, grant, id)
+        found = history.event_by_id(conn, eid)
+        if found is None or found.vehicle_id != id:
+            raise NotFound(f"No event found with id {eid!r} on vehicle {id!r}", code=40414)
+        return _with_embedded(conn, vehicle, [found], lang)[0]
+
+    return hal(request, await runtime(request).store.run(read))
+
+
+@router.get("/telemetry/{id}", summary="Get a specific telemetry object")
+async def telemetry_record(
+    request: Request,
+    id: str = TelemetryId,
+    grant: AccessGrant = Depends(current_grant),
+    types: list[str] = Depends(telemetry_types),
+) -> Response:
+    """One second of a vehicle's telemetry (the target of a telemetry object's `self` link)."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        found = history.telemetry_by_id(conn, id)
+        if found is None:
+            raise NotFound(f"No telemetry found with id {id!r}", code=40415)
+        check_vehicle(conn, grant, found.vehicle_id)
+        return rep.telemetry(found, types)
 
     return hal(request, await runtime(request).store.run(read))
 
