@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.telemetry import TelemetryConfig
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -18,6 +17,7 @@ from connectedcar.api.auth import bearer
 from connectedcar.api.auth.oauth2 import routes as oauth2_routes
 from connectedcar.api.b2c.v2 import PREFIX as B2C_V2_PREFIX
 from connectedcar.api.b2c.v2.router import ROUTES as B2C_V2_ROUTES
+from connectedcar.api.cors import CrossOriginMiddleware
 from connectedcar.api.ratelimit import RateLimitMiddleware
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.runtime import Runtime
@@ -118,12 +118,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     origins = [o.strip() for o in runtime.settings.cors_allow_origins.split(",") if o.strip()]
     if origins:
         # Added last, so outermost: a browser's preflight is answered before the rate limiter counts it.
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=origins,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept"],
-            expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
-            max_age=600,
-        )
+        app.add_middleware(CrossOriginMiddleware, origins=origins)
     return app
