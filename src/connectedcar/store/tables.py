@@ -106,7 +106,8 @@ vehicles = Table(
     Column("id", String(32), primary_key=True),
     Column("vin", String(17), nullable=False, unique=True),
     Column("user_id", String(32), ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
-    Column("device_id", String(64), nullable=True, unique=True),
+    Column("device_id", String(64), nullable=True, unique=True),  # OsmAnd / Traccar Client `id`
+    Column("device_token_hash", String(64), nullable=True, unique=True),  # native protocol credential
     Column("brand", String(4), nullable=False),
     Column("model", String(32), nullable=False, default=""),
     Column("sub_model", String(32), nullable=False, default=""),
@@ -247,4 +248,12 @@ ecodriving = Table(
     Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
     Column("scores", JSON, nullable=False),  # {"global": {...}, "detailed": {...}}, seed 000's shape
     *_stamps(),
+)
+
+vehicle_states = Table(
+    "vehicle_states",
+    metadata,
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", JSON, nullable=False),  # the pipeline's per-vehicle state, so restarts resume it
+    Column("updated_at", BigInteger, nullable=False),
 )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from connectedcar.domain.entities import Vehicle
+from connectedcar.domain.reports import VehicleProfile
 from connectedcar.domain.timefmt import from_ms, to_ms
 from connectedcar.store.tables import vehicles
 
@@ -91,3 +92,34 @@ def list_vehicles(conn: Connection) -> Sequence[Vehicle]:
 
 def delete_vehicle(conn: Connection, vehicle_id: str) -> bool:
     return conn.execute(delete(vehicles).where(vehicles.c.id == vehicle_id)).rowcount > 0
+
+
+def set_device_token_hash(conn: Connection, vehicle_id: str, token_hash: str | None, now_ms: int) -> bool:
+    """Give a vehicle a new native-protocol device token (by its hash), or take it away (None)."""
+    result = conn.execute(
+        update(vehicles).where(vehicles.c.id == vehicle_id).values(device_token_hash=token_hash, updated_at=now_ms)
+    )
+    return result.rowcount > 0
+
+
+def vehicle_id_by_device_token_hash(conn: Connection, token_hash: str) -> str | None:
+    row = conn.execute(select(vehicles.c.id).where(vehicles.c.device_token_hash == token_hash)).first()
+    return None if row is None else str(row.id)
+
+
+def profiles(conn: Connection, vehicle_ids: Sequence[str]) -> dict[str, VehicleProfile]:
+    """What the pipeline needs to know of each vehicle: energy, tank or battery, maintenance start."""
+    if not vehicle_ids:
+        return {}
+    rows = conn.execute(
+        select(vehicles.c.id, vehicles.c.energy, vehicles.c.created_at).where(vehicles.c.id.in_(list(vehicle_ids)))
+    )
+    return {
+        row.id: VehicleProfile(
+            vehicle_id=row.id,
+            energy=row.energy,
+            battery_kwh=12.0 if row.energy == "Hybrid" else 50.0,
+            registered_ms=row.created_at,
+        )
+        for row in rows
+    }
