@@ -41,6 +41,19 @@ class Settings(BaseSettings):
         "(revocations in the same process take effect at once).",
     )
     max_page_size: int = Field(1000, ge=1, description="Largest limit/pageSize a collection accepts.")
+    osmand_port: int = Field(
+        5055, ge=0, le=65535, description="Port of the OsmAnd / Traccar Client protocol (0: not served)."
+    )
+    reorder_window_ms: int = Field(
+        1000,
+        ge=0,
+        le=60_000,
+        description="How long a report waits after it arrives so that late ones of the same vehicle take "
+        "their place in its timeline (milliseconds).",
+    )
+    max_pending_reports: int = Field(
+        1_000_000, ge=1000, description="Reports that may wait for processing before ingest answers 503."
+    )
     cors_allow_origins: str = Field(
         "*",
         description="Comma-separated origins browsers may call the API from ('*': any; empty: CORS off). "

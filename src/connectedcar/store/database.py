@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 
@@ -46,3 +47,28 @@ def create_store_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    """INSERT with ON CONFLICT support: ingest is at-least-once, so every write here is idempotent."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows, skipping those whose key is already there (a report delivered twice)."""
+    if rows:
+        conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str, keep: tuple[str, ...] = ()) -> None:
+    """Insert rows, or update every column but the key and `keep` where the key exists."""
+    if not rows:
+        return
+    # One batch can carry the same key twice (a trip's start and its stop): the last one wins.
+    # PostgreSQL refuses to update one row twice in a statement, so collapse them first.
+    rows = list({row[key]: row for row in rows}.values())
+    statement = _insert(conn, table)
+    changed = {c: statement.excluded[c] for c in rows[0] if c != key and c not in keep}
+    conn.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed), rows)

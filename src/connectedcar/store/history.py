@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, bindparam, func, select
 
 from connectedcar.domain import telemetry as catalogue
 from connectedcar.domain.entities import (
@@ -25,6 +25,7 @@ from connectedcar.domain.entities import (
 )
 from connectedcar.domain.timefmt import from_ms, to_ms
 from connectedcar.store import tables as t
+from connectedcar.store.database import insert_new, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,7 @@ def add_positions(conn: Connection, items: Iterable[Position], now: datetime) ->
         }
         for p in items
     ]
-    if rows:
-        conn.execute(insert(t.positions), rows)
+    insert_new(conn, t.positions, rows)
 
 
 def last_position(conn: Connection, vehicle_id: str) -> Position | None:
@@ -182,8 +182,7 @@ def add_telemetry(conn: Connection, items: Iterable[TelemetryRecord], now: datet
         }
         for r in items
     ]
-    if rows:
-        conn.execute(insert(t.telemetry), rows)
+    insert_new(conn, t.telemetry, rows)
 
 
 def telemetry_by_id(conn: Connection, record_id: str) -> TelemetryRecord | None:
@@ -260,16 +259,15 @@ def _trip_values(trip: Trip, now_ms: int) -> dict[str, Any]:
     }
 
 
+def save_trips(conn: Connection, items: Iterable[Trip], now: datetime) -> None:
+    """Insert trips, or update them as they go on (same id; createdAt stays the first one)."""
+    now_ms = to_ms(now)
+    rows = [{**_trip_values(trip, now_ms), "updated_at": now_ms} for trip in items]
+    upsert(conn, t.trips, rows, "id", keep=("created_at",))
+
+
 def save_trip(conn: Connection, trip: Trip, now: datetime) -> None:
-    """Insert a trip, or update it as it goes on (same id)."""
-    values = _trip_values(trip, to_ms(now))
-    exists = conn.execute(select(t.trips.c.id).where(t.trips.c.id == trip.id)).first()
-    if exists:
-        values.pop("created_at")
-        values["updated_at"] = to_ms(now)
-        conn.execute(update(t.trips).where(t.trips.c.id == trip.id).values(**values))
-    else:
-        conn.execute(insert(t.trips).values(**values))
+    save_trips(conn, [trip], now)
 
 
 def _trips_with_places(conn: Connection, rows: Sequence[Any]) -> list[Trip]:
@@ -346,8 +344,7 @@ def add_waypoints(conn: Connection, items: Iterable[Waypoint]) -> None:
         }
         for w in items
     ]
-    if rows:
-        conn.execute(insert(t.waypoints), rows)
+    insert_new(conn, t.waypoints, rows)
 
 
 def waypoints_page(conn: Connection, trip_id: str, offset: int, limit: int) -> tuple[int, Sequence[Waypoint]]:
@@ -390,10 +387,8 @@ def _alert(row: Any) -> Alert:
     )
 
 
-def save_alert(conn: Connection, alert: Alert, now: datetime) -> None:
-    """Insert an alert, or update it (same id) when it ends."""
-    now_ms = to_ms(now)
-    values = {
+def _alert_values(alert: Alert, now_ms: int) -> dict[str, Any]:
+    return {
         "id": alert.id,
         "vehicle_id": alert.vehicle_id,
         "trip_id": alert.trip_id,
@@ -408,11 +403,16 @@ def save_alert(conn: Connection, alert: Alert, now: datetime) -> None:
         "created_at": to_ms(alert.started_at),
         "updated_at": _ms(alert.updated_at) or now_ms,
     }
-    if conn.execute(select(t.alerts.c.id).where(t.alerts.c.id == alert.id)).first():
-        values.pop("created_at")
-        conn.execute(update(t.alerts).where(t.alerts.c.id == alert.id).values(**values))
-    else:
-        conn.execute(insert(t.alerts).values(**values))
+
+
+def save_alerts(conn: Connection, items: Iterable[Alert], now: datetime) -> None:
+    """Insert alerts, or update them (same id) when they end."""
+    now_ms = to_ms(now)
+    upsert(conn, t.alerts, [_alert_values(a, now_ms) for a in items], "id", keep=("created_at",))
+
+
+def save_alert(conn: Connection, alert: Alert, now: datetime) -> None:
+    save_alerts(conn, [alert], now)
 
 
 def alerts_page(
@@ -461,25 +461,32 @@ def _collision(row: Any) -> Collision:
     )
 
 
+def add_collisions(conn: Connection, items: Iterable[Collision], now: datetime) -> None:
+    now_ms = to_ms(now)
+    rows = [
+        {
+            "id": c.id,
+            "vehicle_id": c.vehicle_id,
+            "trip_id": c.trip_id,
+            "roll_over": c.roll_over,
+            "front_level": c.front_level,
+            "rear_level": c.rear_level,
+            "lateral_level": c.lateral_level,
+            "pedestrian": c.pedestrian,
+            "lon": c.lon,
+            "lat": c.lat,
+            "alt": c.alt,
+            "heading": c.heading,
+            "created_at": to_ms(c.occurred_at),
+            "updated_at": _ms(c.updated_at) or now_ms,
+        }
+        for c in items
+    ]
+    insert_new(conn, t.collisions, rows)
+
+
 def add_collision(conn: Connection, c: Collision, now: datetime) -> None:
-    conn.execute(
-        insert(t.collisions).values(
-            id=c.id,
-            vehicle_id=c.vehicle_id,
-            trip_id=c.trip_id,
-            roll_over=c.roll_over,
-            front_level=c.front_level,
-            rear_level=c.rear_level,
-            lateral_level=c.lateral_level,
-            pedestrian=c.pedestrian,
-            lon=c.lon,
-            lat=c.lat,
-            alt=c.alt,
-            heading=c.heading,
-            created_at=to_ms(c.occurred_at),
-            updated_at=_ms(c.updated_at) or to_ms(now),
-        )
-    )
+    add_collisions(conn, [c], now)
 
 
 def collision_by_id(conn: Connection, collision_id: str) -> Collision | None:
@@ -519,11 +526,24 @@ def collisions_page(
 # -- maintenance ----------------------------------------------------------------------------------
 
 
+def save_maintenances(conn: Connection, items: Iterable[Maintenance]) -> None:
+    """The latest countdown per vehicle (createdAt stays the first one)."""
+    latest = {m.vehicle_id: m for m in items}
+    rows = [
+        {
+            "vehicle_id": m.vehicle_id,
+            "days": m.days,
+            "mileage": m.mileage,
+            "created_at": to_ms(m.created_at),
+            "updated_at": to_ms(m.updated_at),
+        }
+        for m in latest.values()
+    ]
+    upsert(conn, t.maintenance, rows, "vehicle_id", keep=("created_at",))
+
+
 def save_maintenance(conn: Connection, m: Maintenance) -> None:
-    values = {"days": m.days, "mileage": m.mileage, "updated_at": to_ms(m.updated_at)}
-    result = conn.execute(update(t.maintenance).where(t.maintenance.c.vehicle_id == m.vehicle_id).values(**values))
-    if result.rowcount == 0:
-        conn.execute(insert(t.maintenance).values(vehicle_id=m.vehicle_id, created_at=to_ms(m.created_at), **values))
+    save_maintenances(conn, [m])
 
 
 def maintenance_of(conn: Connection, vehicle_id: str) -> Maintenance | None:
@@ -555,8 +575,7 @@ def add_events(conn: Connection, items: Iterable[Event], now: datetime) -> None:
         }
         for e in items
     ]
-    if rows:
-        conn.execute(insert(t.events), rows)
+    insert_new(conn, t.events, rows)
 
 
 def _event(r: Any) -> Event:
@@ -585,16 +604,22 @@ def events_page(conn: Connection, vehicle_id: str, window: Window) -> tuple[int,
 # -- eco-driving ----------------------------------------------------------------------------------
 
 
+def save_ecodrivings(conn: Connection, items: Iterable[EcoDriving]) -> None:
+    rows = [
+        {
+            "trip_id": e.trip_id,
+            "vehicle_id": e.vehicle_id,
+            "scores": e.scores,
+            "created_at": to_ms(e.created_at),
+            "updated_at": to_ms(e.updated_at or e.created_at),
+        }
+        for e in items
+    ]
+    upsert(conn, t.ecodriving, rows, "trip_id", keep=("created_at",))
+
+
 def save_ecodriving(conn: Connection, e: EcoDriving) -> None:
-    conn.execute(
-        insert(t.ecodriving).values(
-            trip_id=e.trip_id,
-            vehicle_id=e.vehicle_id,
-            scores=e.scores,
-            created_at=to_ms(e.created_at),
-            updated_at=to_ms(e.updated_at or e.created_at),
-        )
-    )
+    save_ecodrivings(conn, [e])
 
 
 def ecodriving_of(conn: Connection, trip_id: str) -> EcoDriving | None:
