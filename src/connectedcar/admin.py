@@ -20,8 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectedcar import provision
 from connectedcar.cli_options import DatabaseOption, settings_with
+from connectedcar.domain.credentials import hash_token, new_secret
 from connectedcar.domain.entities import OAuthClient, User, Vehicle
 from connectedcar.domain.timefmt import format_ms, to_ms
+from connectedcar.ingest.http_native import PATH as INGEST_PATH
 from connectedcar.runtime import Runtime, build_runtime
 from connectedcar.store import accounts
 from connectedcar.store import vehicles as vehicle_repo
@@ -349,6 +351,34 @@ def vehicle_delete(
     with opened(database) as rt, rt.store.transaction() as conn:
         vehicle = provision.delete_vehicle(conn, vin=vin, vehicle_id=vehicle_id)
     typer.echo(f"deleted vehicle {vehicle.vin} ({vehicle.id})")
+
+
+@vehicle_app.command("token")
+def vehicle_token(
+    vin: Annotated[str | None, typer.Option(help="The vehicle's VIN.")] = None,
+    vehicle_id: Annotated[str | None, typer.Option("--id", help="The vehicle's id.")] = None,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Give a vehicle (by --vin or --id) a new device token for the native ingest protocol.
+
+    The token is printed once: only its hash is stored. Any previous token of the vehicle stops working.
+    """
+    token = new_secret(32)
+    with opened(database) as rt, rt.store.transaction() as conn:
+        vehicle = provision.find_vehicle(conn, vin=vin, vehicle_id=vehicle_id)
+        vehicle_repo.set_device_token_hash(conn, vehicle.id, hash_token(token), to_ms(rt.clock.now()))
+        url = f"{rt.settings.base_url()}{INGEST_PATH}"
+    if as_json:
+        _print_json({"id": vehicle.id, "vin": vehicle.vin, "device_token": token, "url": url})
+        return
+    _print_fields([("id", vehicle.id), ("vin", vehicle.vin), ("device_token", token), ("url", url)])
+    typer.echo("note: the token is shown only this once; only its hash is stored.", err=True)
+    typer.echo(
+        f"use: curl -X POST {url} -H 'Authorization: Bearer <device_token>' -H 'Content-Type: application/json' "
+        '-d \'{"timestamp": "2026-01-01T08:00:00Z", "position": {"lat": 48.8566, "lon": 2.3522}}\'',
+        err=True,
+    )
 
 
 # -- tokens ---------------------------------------------------------------------------------------

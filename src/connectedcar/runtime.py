@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from connectedcar.api.auth.tokens import TokenService
 from connectedcar.api.ratelimit import RateLimiter
+from connectedcar.bus.inprocess import InProcessBus
 from connectedcar.config import Settings
 from connectedcar.domain.clock import Clock, SystemClock
+from connectedcar.processing.processor import ReportProcessor
 from connectedcar.store.store import Store
 
 
@@ -20,8 +22,15 @@ class Runtime:
     tokens: TokenService
     limiter: RateLimiter
     form_key: bytes  # signs login forms
+    bus: InProcessBus
+    processor: ReportProcessor
+
+    def start(self) -> None:
+        """Start the background work: the report processor."""
+        self.processor.start()
 
     def close(self) -> None:
+        self.processor.stop()
         self.store.close()
 
 
@@ -29,6 +38,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     settings = settings or Settings()
     clock = clock or SystemClock()
     store = Store.open(settings.database_url)
+    bus = InProcessBus(clock, settings.reorder_window_ms, settings.max_pending_reports)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -36,4 +46,6 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         tokens=TokenService(store, clock, settings),
         limiter=RateLimiter(clock, settings.rate_limit_requests, settings.rate_limit_window_seconds),
         form_key=settings.secret_key.encode() if settings.secret_key else secrets.token_bytes(32),
+        bus=bus,
+        processor=ReportProcessor(store, clock, bus),
     )

@@ -20,6 +20,7 @@ from connectedcar.api.b2c.v2.router import ROUTES as B2C_V2_ROUTES
 from connectedcar.api.cors import CrossOriginMiddleware
 from connectedcar.api.ratelimit import RateLimitMiddleware
 from connectedcar.api.rendering import JsonResponse
+from connectedcar.ingest import http_native
 from connectedcar.runtime import Runtime
 
 _V2_DESCRIPTION = """\
@@ -89,6 +90,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, B2C_V2_ROUTES)
     _documentation(app, B2C_V2_PREFIX, v2)
     app.include_router(oauth2_routes.router)
+    app.include_router(http_native.router)
 
     @app.get("/", include_in_schema=False)
     async def index(request: Request) -> Response:

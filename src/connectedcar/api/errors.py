@@ -92,6 +92,10 @@ class TooManyRequests(ApiError):
     default_status, default_code = 429, 42900
 
 
+class ServiceUnavailable(ApiError):
+    default_status, default_code = 503, 50300
+
+
 class InternalError(ApiError):
     default_status, default_code = 500, 50000
 

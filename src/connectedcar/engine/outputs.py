@@ -22,6 +22,7 @@ from connectedcar.domain.reports import Report
 class Rejection:
     report: Report
     reason: str  # invalid, future, duplicate (stale reports are kept: see Outputs.stale)
+    detail: str = ""  # what was wrong, in words a device owner understands
 
 
 @dataclass(slots=True)

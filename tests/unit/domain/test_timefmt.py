@@ -28,3 +28,13 @@ def test_parse_rfc3339_refuses(text: str) -> None:
 
 def test_format_is_the_seeds() -> None:
     assert format_ms(to_ms(datetime(2017, 6, 14, 7, 10, 34, 5000, tzinfo=UTC))) == "2017-06-14T07:10:34.005Z"
+
+
+def test_scaled_clock_runs_speed_times_faster_from_its_start() -> None:
+    from connectedcar.domain.clock import ManualClock, ScaledClock
+
+    base = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    clock = ScaledClock(datetime(2025, 6, 1, 7, 0, tzinfo=UTC), speed=60, base=base)
+    assert clock.now() == datetime(2025, 6, 1, 7, 0, tzinfo=UTC)
+    base.advance(2)
+    assert clock.now() == datetime(2025, 6, 1, 7, 2, tzinfo=UTC)

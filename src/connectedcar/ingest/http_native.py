@@ -1,0 +1,87 @@
+"""The native protocol over HTTP: `POST /ingest/v1/reports`, a vehicle's batch of reports.
+
+A vehicle authenticates with its device token (`Authorization: Bearer <token>`, from `connectedcar
+admin vehicle token`). A batch is taken whole or not at all: the first bad value refuses it with a 400
+naming the report and the field, and nothing of it reaches the bus. 202 means the reports are on the
+bus: processing (and the pipeline's own filtering of duplicates and future reports) follows.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from connectedcar.api.errors import ApiError, BadRequest, Unauthorized
+from connectedcar.api.rendering import JsonResponse
+from connectedcar.domain.credentials import hash_token
+from connectedcar.domain.timefmt import to_ms
+from connectedcar.ingest import native
+from connectedcar.ingest.bodies import BodyTooLarge, read_body
+from connectedcar.ingest.errors import ReportError
+from connectedcar.ingest.handoff import publish
+from connectedcar.runtime import Runtime
+from connectedcar.store.vehicles import vehicle_id_by_device_token_hash
+
+PATH = "/ingest/v1/reports"
+MAX_BODY = 1 << 20  # 1 MiB: a full batch of rich reports is about a third of it
+
+router = APIRouter()
+
+
+class PayloadTooLarge(ApiError):
+    default_status, default_code = 413, 41300
+
+
+class UnsupportedMediaType(ApiError):
+    default_status, default_code = 415, 41500
+
+
+class InvalidReport(BadRequest):
+    default_code = 40001
+
+    def __init__(self, error: ReportError) -> None:
+        batch = (
+            "Nothing was accepted."
+            if error.index is None
+            else "The whole batch was refused: none of its reports was accepted; fix this one and send them again."
+        )
+        super().__init__(f"Invalid report: {error.describe()}. {batch}", code=40000 if error.field == "body" else None)
+        self.error = error
+
+
+@router.post(PATH, status_code=202, include_in_schema=False)
+async def post_reports(request: Request) -> Response:
+    """Accept a vehicle's batch of reports (the native protocol); 202 once they are on the bus."""
+    runtime: Runtime = request.app.state.runtime
+    vehicle_id = await _vehicle_of_token(request, runtime)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        shown = media_type or "none"
+        raise UnsupportedMediaType(f"Reports are sent as application/json, not {shown}")
+    try:
+        body = await read_body(request, MAX_BODY)
+    except BodyTooLarge:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes: send smaller batches") from None
+    try:
+        reports = native.decode_batch(body, vehicle_id, to_ms(runtime.clock.now()))
+    except ReportError as exc:
+        raise InvalidReport(exc) from None
+    await publish(runtime, reports)
+    return JsonResponse({"accepted": len(reports)}, status_code=202, media_type="application/json")
+
+
+async def _vehicle_of_token(request: Request, runtime: Runtime) -> str:
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized("Missing device token: send 'Authorization: Bearer <device token>'", error="", code=40101)
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized(
+            "The Authorization header must be 'Bearer <device token>'", error="invalid_request", code=40102
+        )
+    token_hash = hash_token(token)
+    vehicle_id = await runtime.store.run(lambda conn: vehicle_id_by_device_token_hash(conn, token_hash))
+    if vehicle_id is None:
+        raise Unauthorized("Unknown device token", code=40103)
+    return vehicle_id
