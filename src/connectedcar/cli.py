@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import socket
@@ -11,10 +12,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from connectedcar import admin, logs
+from connectedcar import admin, logs, server
 from connectedcar import demo as demo_account
 from connectedcar.api.app import create_app
 from connectedcar.cli_options import DatabaseOption, settings_with
+from connectedcar.ingest.http_osmand import create_osmand_app
 from connectedcar.runtime import build_runtime
 
 __all__ = ["DatabaseOption", "app", "main", "settings_with"]
@@ -28,24 +30,24 @@ log = logging.getLogger("connectedcar")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    osmand_port: Annotated[
+        int | None, typer.Option(help="Port of the OsmAnd / Traccar Client protocol (default 5055; 0: off).")
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run the platform's HTTP API (migrating the database first)."""
-    settings = settings_with(database, host=host, port=port)
+    """Run the platform: the HTTP API, the OsmAnd port and the report processor (migrating the database first)."""
+    settings = settings_with(database, host=host, port=port, osmand_port=osmand_port)
     logs.configure(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
-    log.info("serving", extra={"url": settings.base_url(), "database": runtime.store.engine.url.render_as_string()})
-    try:
-        uvicorn.run(
-            create_app(runtime),
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-        )
-    finally:
-        runtime.close()
+    log.info(
+        "serving",
+        extra={
+            "url": settings.base_url(),
+            "osmand": f"{settings.host}:{settings.osmand_port}" if settings.osmand_port else "off",
+            "database": runtime.store.engine.url.render_as_string(),
+        },
+    )
+    asyncio.run(server.serve(runtime, create_app(runtime), create_osmand_app(runtime)))
 
 
 def _port_problem(host: str, port: int) -> str | None:
