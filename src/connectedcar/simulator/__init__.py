@@ -1,0 +1,22 @@
+"""The fleet simulator: vehicles with drivers, routines, powertrains and sensors, producing Reports
+exactly as real vehicles would, and handing them to the platform only through a Sink (the ingest
+protocol, in process or over HTTP). Deterministic for a given seed and sequence of step times."""
+
+from connectedcar.simulator.events import EventRates
+from connectedcar.simulator.fleet import Fleet
+from connectedcar.simulator.runner import RunStats, run
+from connectedcar.simulator.sinks import CallbackSink, HttpSink, MemorySink, Sink
+from connectedcar.simulator.specs import SimVehicleSpec, fleet_specs
+
+__all__ = [
+    "CallbackSink",
+    "EventRates",
+    "Fleet",
+    "HttpSink",
+    "MemorySink",
+    "RunStats",
+    "SimVehicleSpec",
+    "Sink",
+    "fleet_specs",
+    "run",
+]
