@@ -400,8 +400,9 @@ def test_demo_bootstrap_is_idempotent_and_writes_the_credentials_file(demo_runti
     assert saved["base_url"] == "http://127.0.0.1:18123"
     assert saved["redirect_uri"] == "http://127.0.0.1:18123/demo/callback"
     assert saved["authorize_url"].startswith("http://127.0.0.1:18123/accounts/signin/v1/peugeot/oauth2/authorize?")
-    assert len({v["brand"] for v in saved["vehicles"]}) == 3
-    assert len({v["energy"] for v in saved["vehicles"]}) == 3
+    assert len(saved["vehicles"]) == demo.DEFAULT_VEHICLES
+    assert {v["brand"] for v in saved["vehicles"]} == {"P", "C", "DS", "OP", "VX"}
+    assert {v["energy"] for v in saved["vehicles"]} == {"Fuel", "Electric", "Hybrid"}
     assert first.changes
 
     second = demo.bootstrap(demo_runtime, path)
@@ -430,12 +431,12 @@ def test_demo_token_and_callback_page_work(demo_runtime: Runtime, tmp_path: Path
     with serving(api) as url, httpx.Client(base_url=url, timeout=10) as http:
         vehicle = account.vehicles[0]["id"]
         response = http.get(
-            f"/connectedcar/v2/vehicles/{vehicle}/lastPosition",
+            f"/connectedcar/v2/vehicles/{vehicle}",
             params={"client_id": account.client_id},
             headers={"Authorization": f"Bearer {account.access_token}"},
         )
         assert response.status_code == 200, response.text
-        assert response.json()["type"] == "Feature"
+        assert response.json()["vin"] == account.vehicles[0]["vin"]
 
         page = http.get("/demo/callback", params={"code": "a<b>c", "state": "s1"})
         assert page.status_code == 200
@@ -468,3 +469,16 @@ def test_demo_refuses_a_busy_port_before_bootstrapping(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "already in use" in result.stderr
     assert not credentials.exists()
+
+
+def test_the_demo_clock_starts_on_a_weekday_morning_in_the_past() -> None:
+    from datetime import UTC, datetime
+
+    from connectedcar.domain.clock import ManualClock
+    from connectedcar.simulation import PARIS, demo_clock
+
+    sunday_night = ManualClock(datetime(2026, 11, 22, 3, 47, tzinfo=UTC))
+    start = demo_clock(60, sunday_night).now().astimezone(PARIS)
+    assert (start.weekday(), start.hour, start.minute) == (4, 6, 50)  # Friday 06:50
+    assert start.date().isoformat() == "2026-11-20"
+    assert demo_clock(1, sunday_night) is sunday_night, "in real time the demo runs on the clock it is given"

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectedcar import provision
 from connectedcar.cli_options import DatabaseOption, settings_with
-from connectedcar.domain.credentials import hash_token, new_secret
+from connectedcar.domain.clock import Clock
 from connectedcar.domain.entities import OAuthClient, User, Vehicle
 from connectedcar.domain.timefmt import format_ms, to_ms
 from connectedcar.ingest.http_native import PATH as INGEST_PATH
@@ -50,7 +50,7 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def opened(database: str | None, **overrides: object) -> Iterator[Runtime]:
+def opened(database: str | None, clock: Clock | None = None, **overrides: object) -> Iterator[Runtime]:
     """The runtime over the (migrated) database; operator errors become a message and exit code 1."""
     try:
         settings = settings_with(database, **overrides)
@@ -58,7 +58,7 @@ def opened(database: str | None, **overrides: object) -> Iterator[Runtime]:
         first = exc.errors()[0]
         fail(f"invalid configuration: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
     try:
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, clock)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail(f"cannot open database {_safe_url(settings.database_url)!r}: {_first_line(exc)}")
     try:
@@ -364,10 +364,9 @@ def vehicle_token(
 
     The token is printed once: only its hash is stored. Any previous token of the vehicle stops working.
     """
-    token = new_secret(32)
     with opened(database) as rt, rt.store.transaction() as conn:
         vehicle = provision.find_vehicle(conn, vin=vin, vehicle_id=vehicle_id)
-        vehicle_repo.set_device_token_hash(conn, vehicle.id, hash_token(token), to_ms(rt.clock.now()))
+        token = provision.issue_device_token(conn, rt.clock, vehicle.id)
         url = f"{rt.settings.base_url()}{INGEST_PATH}"
     if as_json:
         _print_json({"id": vehicle.id, "vin": vehicle.vin, "device_token": token, "url": url})

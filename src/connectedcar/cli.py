@@ -6,18 +6,25 @@ import asyncio
 import errno
 import logging
 import socket
+import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-import uvicorn
 
-from connectedcar import admin, logs, server
+from connectedcar import admin, logs, provision, server, simulation
 from connectedcar import demo as demo_account
 from connectedcar.api.app import create_app
 from connectedcar.cli_options import DatabaseOption, settings_with
+from connectedcar.domain.clock import SystemClock
 from connectedcar.ingest.http_osmand import create_osmand_app
 from connectedcar.runtime import build_runtime
+from connectedcar.simulator import runner
+from connectedcar.simulator.events import EventRates
+from connectedcar.simulator.fleet import Fleet
+from connectedcar.simulator.runner import RunStats
+from connectedcar.simulator.sinks import CallbackSink, HttpSink, IngestRejected
 
 __all__ = ["DatabaseOption", "app", "main", "settings_with"]
 
@@ -66,6 +73,18 @@ def _port_problem(host: str, port: int) -> str | None:
 @app.command()
 def demo(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve the API on.")] = 8080,
+    vehicles: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Simulated vehicles.")
+    ] = demo_account.DEFAULT_VEHICLES,
+    speed: Annotated[
+        float, typer.Option(min=1, max=3600, help="Simulated seconds per real second (60: a minute a second).")
+    ] = 60.0,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated fleet: the same seed, the same fleet.")] = (
+        demo_account.DEFAULT_SEED
+    ),
+    osmand_port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port of the OsmAnd / Traccar Client protocol (0: off).")
+    ] = 5055,
     credentials: Annotated[
         Path, typer.Option(help="Where to write the demo's credentials (JSON, mode 600).")
     ] = demo_account.DEFAULT_CREDENTIALS,
@@ -78,18 +97,29 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Create (or reuse) a demo account, print ready-to-paste commands, and serve the API."""
+    """Start the platform with a simulated fleet: a demo account, its vehicles driving around Paris, the API."""
     url = database or demo_account.DEFAULT_DATABASE
-    with admin.opened(url, port=port) as runtime:
+    clock = simulation.demo_clock(speed)
+    # The demo's clock runs `speed` times faster: tokens are scaled so that they last an hour of real time.
+    ttl = int(3600 * speed)
+    with admin.opened(url, clock=clock, port=port, osmand_port=osmand_port, access_token_ttl_seconds=ttl) as runtime:
         settings = runtime.settings
-        problem = _port_problem(settings.host, settings.port)
-        if problem:
-            admin.fail(problem)
+        for taken in (settings.port, settings.osmand_port):
+            problem = taken and _port_problem(settings.host, taken)
+            if problem:
+                admin.fail(problem)
+        specs = demo_account.fleet(vehicles, seed)
         try:
-            account = demo_account.bootstrap(runtime, credentials)
+            account = demo_account.bootstrap(runtime, credentials, specs)
         except OSError as exc:
             admin.fail(f"cannot write {credentials}: {exc.strerror}")
         _print_demo(account, credentials, url)
+        start = simulation.started_at(clock)
+        typer.echo(
+            f"# Simulating {vehicles} vehicles from {start:%a %d %b %H:%M} Paris time, {speed:g}x faster than real "
+            f"time ({speed / 60:g} simulated minutes per second); phones with Traccar Client or OsmAnd can report "
+            f"to port {settings.osmand_port} with a vehicle's VIN as device id."
+        )
         logs.configure(settings.log_level, settings.log_format)
         api = create_app(runtime)
         loopback = settings.host in ("127.0.0.1", "localhost", "::1")
@@ -98,8 +128,83 @@ def demo(
                 account, show_secret=loopback, code_ttl_seconds=settings.authorization_code_ttl_seconds
             )
         )
+        fleet = Fleet(seed, demo_account.simulated(specs, account), rates=EventRates.lively())
+        driving = runner.run(
+            fleet,
+            CallbackSink(runtime.bus.publish),
+            clock,
+            speed=speed,
+            on_step=simulation.progress_reporter(runtime),
+        )
         log.info("serving", extra={"url": account.base_url, "database": account.database_url})
-        uvicorn.run(api, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="off")
+        asyncio.run(
+            server.serve(runtime, api, create_osmand_app(runtime) if settings.osmand_port else None, [_quiet(driving)])
+        )
+
+
+async def _quiet(job: Coroutine[Any, Any, object]) -> None:
+    """Run a background job; log if it fails, so that a crash is seen, not swallowed."""
+    try:
+        await job
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("the simulator stopped")
+
+
+@app.command()
+def simulate(
+    target: Annotated[str, typer.Option(help="Base URL of the platform to drive, e.g. http://127.0.0.1:8080.")],
+    vehicles: Annotated[int, typer.Option(min=1, max=100_000, help="Simulated vehicles.")] = 20,
+    user: Annotated[str, typer.Option(help="Email of the target platform's user who owns the vehicles.")] = (
+        demo_account.DEMO_EMAIL
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the simulated fleet.")] = demo_account.DEFAULT_SEED,
+    duration: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds (default: run until Ctrl+C).")
+    ] = (None),
+    database: DatabaseOption = None,
+) -> None:
+    """Drive a platform over the native ingest protocol, in real time, as a fleet of real vehicles would.
+
+    The vehicles are registered (once) for --user in the target's database (--database or
+    CONNECTEDCAR_DATABASE_URL), each with a fresh device token; then every report goes over HTTP.
+    """
+    logs.configure("INFO", "console")
+    with admin.opened(database) as runtime:
+        specs, tokens = simulation.provision_remote(runtime, provision.normalize_email(user), vehicles, seed)
+    typer.echo(f"driving {len(specs)} vehicles of {user} on {target} in real time; Ctrl+C to stop")
+
+    async def drive() -> RunStats:
+        async with HttpSink(target, tokens) as sink:
+            return await runner.run(
+                Fleet(seed, specs),
+                sink,
+                SystemClock(),
+                speed=1.0,
+                duration_s=duration,
+                on_step=_remote_progress(),
+            )
+
+    try:
+        stats = asyncio.run(drive())
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+        return
+    except IngestRejected as exc:
+        admin.fail(f"the platform refused reports: {exc}")
+    typer.echo(f"sent {stats.reports} reports in {stats.steps} steps over {stats.simulated_s:.0f} s")
+
+
+def _remote_progress() -> Callable[[RunStats], None]:
+    last = [0.0]
+
+    def report(stats: RunStats) -> None:
+        if time.monotonic() - last[0] >= 10:
+            last[0] = time.monotonic()
+            log.info("%d driving, %d reports sent", stats.driving, stats.reports)
+
+    return report
 
 
 def _print_demo(account: demo_account.DemoCredentials, path: Path, database: str) -> None:

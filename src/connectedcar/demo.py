@@ -11,7 +11,7 @@ import html
 import os
 import secrets
 import shlex
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,11 +24,11 @@ from starlette.responses import HTMLResponse
 
 from connectedcar import provision
 from connectedcar.domain.credentials import hash_password, verify_password, verify_token
-from connectedcar.domain.entities import OAuthClient, Position, User, Vehicle
-from connectedcar.domain.ids import position_id
+from connectedcar.domain.entities import OAuthClient, User, Vehicle
 from connectedcar.domain.timefmt import to_ms
 from connectedcar.runtime import Runtime
-from connectedcar.store import accounts, history, vehicles
+from connectedcar.simulator.specs import SimVehicleSpec, fleet_specs
+from connectedcar.store import accounts, vehicles
 
 DEFAULT_DATABASE = "sqlite:///var/demo.db"
 DEFAULT_CREDENTIALS = Path("demo-credentials.json")
@@ -39,22 +39,13 @@ CALLBACK_PATH = "/demo/callback"
 B2C = "/connectedcar/v2"
 
 
-@dataclass(frozen=True, slots=True)
-class DemoVehicle:
-    vin: str  # the brand is derived from the VIN's manufacturer identifier
-    model: str
-    sub_model: str
-    engine: str
-    gearbox: str
-    energy: str
-    parked_at: tuple[float, float, float]  # lon, lat, alt: near the brand's home plant
+DEFAULT_VEHICLES = 20
+DEFAULT_SEED = 2026
 
 
-DEMO_VEHICLES = (
-    DemoVehicle("VF3UPHNSKHS000001", "P24", "EV", "ZK", "EV1", "Electric", (6.8387, 47.5107, 330.0)),  # Sochaux
-    DemoVehicle("VF7RHRHYHJS000002", "C84", "HY", "HN", "AT8", "Hybrid", (2.3963, 48.8327, 35.0)),  # Paris
-    DemoVehicle("W0VZRHNSHMS000003", "F2Z", "5D", "HN", "MB6", "Fuel", (8.4213, 49.9917, 90.0)),  # Rüsselsheim
-)
+def fleet(count: int = DEFAULT_VEHICLES, seed: int = DEFAULT_SEED) -> list[SimVehicleSpec]:
+    """The demo's simulated vehicles: mixed brands and energies, the same for the same count and seed."""
+    return fleet_specs(count, seed)
 
 
 @dataclass
@@ -139,10 +130,12 @@ def _ensure_client(
     return client, secret
 
 
-def _ensure_vehicles(conn: Connection, runtime: Runtime, user: User, changes: list[str]) -> list[Vehicle]:
+def _ensure_vehicles(
+    conn: Connection, runtime: Runtime, user: User, specs: list[SimVehicleSpec], changes: list[str]
+) -> list[Vehicle]:
     now = runtime.clock.now()
     owned: list[Vehicle] = []
-    for spec in DEMO_VEHICLES:
+    for spec in specs:
         vehicle = vehicles.vehicle_by_vin(conn, spec.vin)
         if vehicle is None:
             vehicle = provision.create_vehicle(
@@ -150,42 +143,30 @@ def _ensure_vehicles(conn: Connection, runtime: Runtime, user: User, changes: li
                 runtime.clock,
                 vin=spec.vin,
                 owner_email=user.email,
+                brand=spec.brand,
                 model=spec.model,
-                sub_model=spec.sub_model,
-                engine=spec.engine,
-                gearbox=spec.gearbox,
                 energy=spec.energy,
             )
             changes.append(f"created vehicle {spec.vin}")
         elif vehicle.user_id != user.id:
             vehicles.set_vehicle_owner(conn, vehicle.id, user.id, to_ms(now))
             changes.append(f"gave vehicle {spec.vin} back to {user.email}")
-        # Until the simulator drives them, each vehicle is parked where it was built, so that
-        # lastPosition has something to show.
-        if history.last_position(conn, vehicle.id) is None:
-            lon, lat, alt = spec.parked_at
-            history.add_positions(
-                conn,
-                [
-                    Position(
-                        id=position_id(vehicle.id, 1, now),
-                        vehicle_id=vehicle.id,
-                        recorded_at=now,
-                        lon=lon,
-                        lat=lat,
-                        alt=alt,
-                        heading=0.0,
-                        speed=0.0,
-                    )
-                ],
-                now,
-            )
         owned.append(vehicle)
     return owned
 
 
-def bootstrap(runtime: Runtime, credentials_path: Path = DEFAULT_CREDENTIALS) -> DemoCredentials:
-    """Create or reuse the demo account, issue a token pair, and write the credentials file (mode 600)."""
+def simulated(specs: list[SimVehicleSpec], credentials: DemoCredentials) -> list[SimVehicleSpec]:
+    """The fleet's specs with the platform's vehicle ids, so that reports reach the right vehicles."""
+    ids = {v["vin"]: v["id"] for v in credentials.vehicles}
+    return [replace(spec, vehicle_id=ids[spec.vin]) for spec in specs]
+
+
+def bootstrap(
+    runtime: Runtime, credentials_path: Path = DEFAULT_CREDENTIALS, specs: list[SimVehicleSpec] | None = None
+) -> DemoCredentials:
+    """Create or reuse the demo account and its vehicles, issue a token pair, and write the credentials
+    file (mode 600)."""
+    specs = fleet() if specs is None else specs
     base_url = runtime.settings.base_url()
     redirect_uri = base_url + CALLBACK_PATH
     previous = _read_previous(credentials_path)
@@ -193,7 +174,7 @@ def bootstrap(runtime: Runtime, credentials_path: Path = DEFAULT_CREDENTIALS) ->
     with runtime.store.transaction() as conn:
         user, password = _ensure_user(conn, runtime, previous, changes)
         client, secret = _ensure_client(conn, runtime, redirect_uri, previous, changes)
-        owned = _ensure_vehicles(conn, runtime, user, changes)
+        owned = _ensure_vehicles(conn, runtime, user, specs, changes)
         pair = runtime.tokens.issue_direct(conn, client_id=client.client_id, user_id=user.id, realm=REALM)
     query = urlencode(
         {"response_type": "code", "scope": "public", "client_id": client.client_id, "redirect_uri": redirect_uri}

@@ -243,6 +243,13 @@ def create_vehicle(
     return vehicle
 
 
+def issue_device_token(conn: Connection, clock: Clock, vehicle_id: str) -> str:
+    """A new native-protocol device token for the vehicle (the old one stops working); only its hash is kept."""
+    token = new_secret(32)
+    vehicles.set_device_token_hash(conn, vehicle_id, hash_token(token), to_ms(clock.now()))
+    return token
+
+
 def find_vehicle(conn: Connection, *, vin: str | None = None, vehicle_id: str | None = None) -> Vehicle:
     if (vin is None) == (vehicle_id is None):
         raise ProvisionError("name the vehicle by exactly one of --vin or --id")
