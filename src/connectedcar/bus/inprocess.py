@@ -23,8 +23,10 @@ class InProcessBus:
         self.clock = clock
         self.reorder_window_ms = reorder_window_ms
         self.max_pending = max_pending
-        # (ready_at_ms, arrival sequence, report): released in arrival order once its window has passed
-        self._pending: list[tuple[int, int, Report]] = []
+        # (ready_at_ms, arrival sequence, reports of one publish): released in arrival order once the
+        # window has passed. One entry per published batch, not per report: ingest hands over hundreds.
+        self._pending: list[tuple[int, int, Sequence[Report]]] = []
+        self._count = 0
         self._sequence = itertools.count()
         self._lock = threading.Condition()
         self._closed = False
@@ -32,7 +34,7 @@ class InProcessBus:
     @property
     def pending(self) -> int:
         with self._lock:
-            return len(self._pending)
+            return self._count
 
     async def publish(self, reports: Sequence[Report]) -> None:
         self.put(reports)
@@ -44,10 +46,10 @@ class InProcessBus:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the bus is closed")
-            if len(self._pending) + len(reports) > self.max_pending:
-                raise BusFull(f"{len(self._pending)} reports are waiting to be processed")
-            for report in reports:
-                heapq.heappush(self._pending, (ready_at, next(self._sequence), report))
+            if self._count + len(reports) > self.max_pending:
+                raise BusFull(f"{self._count} reports are waiting to be processed")
+            heapq.heappush(self._pending, (ready_at, next(self._sequence), reports))
+            self._count += len(reports)
             self._lock.notify()
 
     def take(self, timeout_s: float) -> dict[str, list[Report]]:
@@ -62,8 +64,9 @@ class InProcessBus:
     def drain(self) -> dict[str, list[Report]]:
         """Everything waiting, window or not: for shutdown and for tests that step the clock."""
         with self._lock:
-            ready = [item[2] for item in sorted(self._pending)]
+            ready = [report for item in sorted(self._pending) for report in item[2]]
             self._pending.clear()
+            self._count = 0
         return _by_vehicle(ready)
 
     def close(self) -> None:
@@ -74,7 +77,8 @@ class InProcessBus:
     def _ready(self, now_ms: int) -> list[Report]:
         out: list[Report] = []
         while self._pending and self._pending[0][0] <= now_ms:
-            out.append(heapq.heappop(self._pending)[2])
+            out.extend(heapq.heappop(self._pending)[2])
+        self._count -= len(out)
         return out
 
 
@@ -82,10 +86,15 @@ class BusFull(Exception):
     """Back-pressure: the processor is behind; adapters answer 503 and devices retry."""
 
 
+def _at(report: Report) -> int:
+    return report.at_ms
+
+
 def _by_vehicle(reports: list[Report]) -> dict[str, list[Report]]:
     grouped: dict[str, list[Report]] = {}
     for report in reports:
         grouped.setdefault(report.vehicle_id, []).append(report)
     for items in grouped.values():
-        items.sort(key=lambda r: r.at_ms)  # stable: equal timestamps keep their arrival order
+        if any(a.at_ms > b.at_ms for a, b in itertools.pairwise(items)):
+            items.sort(key=_at)  # stable: equal timestamps keep their arrival order
     return grouped

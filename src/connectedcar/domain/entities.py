@@ -153,6 +153,7 @@ class TelemetryRecord:
     data: dict[str, Any] = field(default_factory=dict)
     trip_id: str | None = None
     updated_at: datetime | None = None
+    paths: str | None = None  # "|vehicle.fuel.level|...|": the data's leaf paths, when the producer knows them
 
 
 @dataclass(frozen=True, slots=True)

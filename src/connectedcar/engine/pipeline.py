@@ -41,9 +41,13 @@ def process(
     report: Report,
     now_ms: int,
     config: PipelineConfig = DEFAULT,
+    out: Outputs | None = None,
 ) -> tuple[VehicleState, Outputs]:
-    """Process one report. The state is updated in place and returned (a new one when None is given)."""
-    out = Outputs()
+    """Process one report. The state is updated in place and returned (a new one when None is given).
+    Rows are appended to `out` when given (a batch's accumulator: no lists to build and merge per
+    report), else to a new Outputs; either is returned."""
+    if out is None:
+        out = Outputs()
     if state is None:
         state = VehicleState.new(profile.vehicle_id)
     problem = filtering.check(report, profile.vehicle_id, now_ms, config)
@@ -57,7 +61,7 @@ def process(
         else:
             filtering.remember(state, at, config)
             _record_stale(state, profile, report, out, config)
-            out.stale = 1
+            out.stale += 1
         return state, out
     filtering.remember(state, at, config)
     state.last_at_ms = at
@@ -128,20 +132,22 @@ def process(
     if fix is not None:
         state.last_fix = fix
         out.positions.append(_position(state, fix, stamp, trip_ref, when))
+    data, paths = document(
+        report,
+        moving,
+        state.fuel_autonomy if level is not None else None,
+        state.energy_autonomy if report.battery_level is not None else None,
+        profile.energy in _WITH_ENERGY,
+    )
     out.telemetry.append(
         TelemetryRecord(
             id=telemetry_id(state.vehicle_id, state.session, stamp, at),
             vehicle_id=state.vehicle_id,
             recorded_at=when,
-            data=document(
-                report,
-                moving,
-                state.fuel_autonomy if level is not None else None,
-                state.energy_autonomy if report.battery_level is not None else None,
-                profile.energy in _WITH_ENERGY,
-            ),
+            data=data,
             trip_id=trip_ref,
             updated_at=when,
+            paths=paths,
         )
     )
 
@@ -256,13 +262,15 @@ def _record_stale(
         per_100 = state.energy_kwh_per_100km or config.default_kwh_per_100km
         energy_autonomy = fuel.autonomy_km(report.battery_level, profile.battery_kwh, per_100)
     moving = None if report.speed is None else report.speed > config.moving_kmh
+    data, paths = document(report, moving, fuel_autonomy, energy_autonomy, profile.energy in _WITH_ENERGY)
     out.telemetry.append(
         TelemetryRecord(
             id=telemetry_id(state.vehicle_id, state.session, stamp, at),
             vehicle_id=state.vehicle_id,
             recorded_at=when,
-            data=document(report, moving, fuel_autonomy, energy_autonomy, profile.energy in _WITH_ENERGY),
+            data=data,
             trip_id=trip_ref,
             updated_at=when,
+            paths=paths,
         )
     )

@@ -102,32 +102,23 @@ def decode_report(item: Any, vehicle_id: str, now_ms: int, index: int | None = N
     report.only(_REPORT_KEYS)
     fields: dict[str, Any] = {"at_ms": _timestamp(report, now_ms)}
 
-    position = report.object("position")
+    position = report.get("position")
     if position is not None:
-        position.only(_POSITION_KEYS)
-        lat, lon = position.number("lat", LAT), position.number("lon", LON)
+        found = _numbers(position, _POSITION, _POSITION_KEYS, "position.", index)
+        lat, lon = found.get("lat"), found.get("lon")
         if (lat is None) != (lon is None):
             missing = "lon" if lon is None else "lat"
             raise ReportError(f"position.{missing}", "is required: a position has both lat and lon", index)
-        heading = position.number("heading", HEADING)
-        fields.update(
-            lat=lat,
-            lon=lon,
-            alt=position.number("alt", ALTITUDE),
-            heading=None if heading is None else heading % 360.0,
-            speed=position.number("speed", SPEED),
-            accuracy=position.number("accuracy", ACCURACY),
-        )
+        heading = found.get("heading")
+        if heading is not None:
+            found["heading"] = heading % 360.0
+        fields.update(found)
     fields["ignition"] = report.boolean("ignition")
-    fields["odometer"] = report.number("odometer", ODOMETER)
-    fields["acceleration"] = report.number("acceleration", ACCELERATION)
-    if (fuel := report.object("fuel")) is not None:
-        fuel.only(("level",))
-        fields["fuel_level"] = fuel.number("level", PERCENT)
-    if (battery := report.object("battery")) is not None:
-        battery.only(("level", "voltage"))
-        fields["battery_level"] = battery.number("level", PERCENT)
-        fields["battery_voltage"] = battery.number("voltage", VOLTAGE)
+    fields.update(_numbers(report.data, _TOP_NUMBERS, _REPORT_KEYS, "", index, skip_unknown=True))
+    if (fuel := report.get("fuel")) is not None:
+        fields.update(_numbers(fuel, _FUEL, ("level",), "fuel.", index))
+    if (battery := report.get("battery")) is not None:
+        fields.update(_numbers(battery, _BATTERY, ("level", "voltage"), "battery.", index))
     if (charging := report.object("charging")) is not None:
         charging.only(("status", "plugged"))
         fields["charging"] = charging.choice("status", CHARGING_STATUSES)
@@ -136,9 +127,8 @@ def decode_report(item: Any, vehicle_id: str, now_ms: int, index: int | None = N
         doors.only(("locked", "open"))
         fields["doors_locked"] = doors.boolean("locked")
         fields["doors_open"] = doors.names("open", DOORS, f"a door ({', '.join(DOORS)})")
-    if (engine := report.object("engine")) is not None:
-        engine.only(("speed",))
-        fields["engine_speed"] = engine.number("speed", ENGINE_SPEED)
+    if (engine := report.get("engine")) is not None:
+        fields.update(_numbers(engine, _ENGINE, ("speed",), "engine.", index))
     if (alerts := report.object("alerts")) is not None:
         alerts.only(("raised", "cleared"))
         raised = alerts.names("raised", CATALOGUE, _ALERT_TYPE) or ()
@@ -277,6 +267,53 @@ def _attributes(value: Any, index: int | None) -> dict[str, Any]:
         if type(item) not in (str, int, float, bool):
             raise ReportError(f"attributes.{key}", "must be a string, a number or a boolean", index)
     return value
+
+
+# key -> (Report field, bounds): flat numeric objects, read in one pass over the keys present
+_POSITION = {
+    "lat": ("lat", LAT),
+    "lon": ("lon", LON),
+    "alt": ("alt", ALTITUDE),
+    "heading": ("heading", HEADING),
+    "speed": ("speed", SPEED),
+    "accuracy": ("accuracy", ACCURACY),
+}
+_TOP_NUMBERS = {"odometer": ("odometer", ODOMETER), "acceleration": ("acceleration", ACCELERATION)}
+_FUEL = {"level": ("fuel_level", PERCENT)}
+_BATTERY = {"level": ("battery_level", PERCENT), "voltage": ("battery_voltage", VOLTAGE)}
+_ENGINE = {"speed": ("engine_speed", ENGINE_SPEED)}
+
+
+def _numbers(
+    data: Any,
+    table: dict[str, tuple[str, tuple[float, float]]],
+    known: tuple[str, ...],
+    path: str,
+    index: int | None,
+    *,
+    skip_unknown: bool = False,
+) -> dict[str, float]:
+    """The numbers of a flat object, typed and range-checked, visiting only the keys it has (reports
+    arrive by the tens of thousands a second). Unknown keys are refused unless `skip_unknown` (the
+    report object itself, whose other keys are read elsewhere)."""
+    if not isinstance(data, dict):
+        raise ReportError(path.rstrip("."), "must be an object", index)
+    out: dict[str, float] = {}
+    for key, value in data.items():
+        spec = table.get(key)
+        if spec is None:
+            if skip_unknown:
+                continue
+            raise ReportError(f"{path}{key}", f"is not a known property (known here: {', '.join(known)})", index)
+        if value is None:
+            continue
+        if type(value) is not float and type(value) is not int:
+            raise ReportError(f"{path}{key}", "must be a number", index)
+        low, high = spec[1]
+        if not low <= value <= high:  # also refuses NaN and the infinities
+            raise ReportError(f"{path}{key}", f"must be between {low:g} and {high:g}, not {value}", index)
+        out[spec[0]] = float(value)
+    return out
 
 
 class _Object:

@@ -153,8 +153,7 @@ class ReportProcessor:
                 state = self._states.get(vehicle_id)
                 trips_before = len(out.trips)
                 for report in reports:
-                    state, produced = pipeline.process(state, profile, report, now_ms, self.config)
-                    out.extend(produced)
+                    state, _ = pipeline.process(state, profile, report, now_ms, self.config, out)
                 if state is not None:
                     advanced[vehicle_id] = state
                 if len(out.trips) != trips_before:

@@ -25,7 +25,7 @@ from connectedcar.domain.entities import (
 )
 from connectedcar.domain.timefmt import from_ms, to_ms
 from connectedcar.store import tables as t
-from connectedcar.store.database import insert_new, upsert
+from connectedcar.store.database import bulk_insert_new, insert_new, json_text, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +90,29 @@ def _position(row: Any) -> Position:
     )
 
 
+_POSITION_COLUMNS = (
+    "id",
+    "vehicle_id",
+    "trip_id",
+    "recorded_at",
+    "lon",
+    "lat",
+    "alt",
+    "heading",
+    "speed",
+    "created_at",
+    "updated_at",
+)
+
+
 def add_positions(conn: Connection, items: Iterable[Position], now: datetime) -> None:
     now_ms = to_ms(now)
-    rows = [
-        {
-            "id": p.id,
-            "vehicle_id": p.vehicle_id,
-            "trip_id": p.trip_id,
-            "recorded_at": to_ms(p.recorded_at),
-            "lon": p.lon,
-            "lat": p.lat,
-            "alt": p.alt,
-            "heading": p.heading,
-            "speed": p.speed,
-            "created_at": to_ms(p.recorded_at),
-            "updated_at": _ms(p.updated_at) or now_ms,
-        }
-        for p in items
-    ]
-    insert_new(conn, t.positions, rows)
+    rows = []
+    for p in items:
+        at = to_ms(p.recorded_at)
+        updated = now_ms if p.updated_at is None else to_ms(p.updated_at)
+        rows.append((p.id, p.vehicle_id, p.trip_id, at, p.lon, p.lat, p.alt, p.heading, p.speed, at, updated))
+    bulk_insert_new(conn, t.positions, _POSITION_COLUMNS, rows)
 
 
 def last_position(conn: Connection, vehicle_id: str) -> Position | None:
@@ -167,22 +171,18 @@ def _telemetry(row: Any) -> TelemetryRecord:
     )
 
 
+_TELEMETRY_COLUMNS = ("id", "vehicle_id", "trip_id", "recorded_at", "paths", "data", "created_at", "updated_at")
+
+
 def add_telemetry(conn: Connection, items: Iterable[TelemetryRecord], now: datetime) -> None:
     now_ms = to_ms(now)
-    rows = [
-        {
-            "id": r.id,
-            "vehicle_id": r.vehicle_id,
-            "trip_id": r.trip_id,
-            "recorded_at": to_ms(r.recorded_at),
-            "paths": "|" + "|".join(sorted(set(catalogue.leaf_paths(r.data)))) + "|",
-            "data": r.data,
-            "created_at": to_ms(r.recorded_at),
-            "updated_at": _ms(r.updated_at) or now_ms,
-        }
-        for r in items
-    ]
-    insert_new(conn, t.telemetry, rows)
+    rows = []
+    for r in items:
+        at = to_ms(r.recorded_at)
+        paths = r.paths or "|" + "|".join(sorted(set(catalogue.leaf_paths(r.data)))) + "|"
+        updated = now_ms if r.updated_at is None else to_ms(r.updated_at)
+        rows.append((r.id, r.vehicle_id, r.trip_id, at, paths, json_text(r.data), at, updated))
+    bulk_insert_new(conn, t.telemetry, _TELEMETRY_COLUMNS, rows)
 
 
 def telemetry_by_id(conn: Connection, record_id: str) -> TelemetryRecord | None:

@@ -47,3 +47,14 @@ def test_select_keeps_only_the_asked_properties(paths: list[str], expected: dict
 def test_catalogue_knows_leaves_and_their_parents() -> None:
     assert {"vehicle.fuel.level", "vehicle.fuel", "vehicle", "passenger.seatbelt.unbuckled"} <= KNOWN_PATHS
     assert "vehicle.fuel.colour" not in KNOWN_PATHS
+
+
+def test_an_array_of_values_is_a_leaf() -> None:
+    doc = {
+        "vehicle": {"doorsState": {"lockedState": ["Locked"], "opening": [{"identifier": "Driver", "state": "Open"}]}}
+    }
+    assert sorted(leaf_paths(doc)) == [
+        "vehicle.doorsState.lockedState",
+        "vehicle.doorsState.opening.identifier",
+        "vehicle.doorsState.opening.state",
+    ]

@@ -102,3 +102,22 @@ def test_position_ids_are_the_seed_shape_and_never_collide_within_a_second() -> 
     whole = ids.position_id(VID, session, from_ms(T0))
     assert [p.id for p in out.positions] == [whole, f"{whole}-500", ids.position_id(VID, session, from_ms(T0 + 1000))]
     assert whole.endswith("-20170614070933")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"odometer": 1200.5, "ignition": True, "engine_speed": 1800.0, "fuel_level": 40.0},
+        {"battery_level": 80.0, "charging": "InProgress", "plugged": True, "doors_locked": True},
+        {"doors_open": ("driver",), "acceleration": -1.5, "speed": 30.0},
+        {"fuel_level": 12.0, "telemetry": {"environment": {"air": {"temp": 12.5}}, "vehicle": {"fuel": {"level": 11}}}},
+    ],
+)
+def test_the_paths_handed_over_are_the_documents_leaves(fields: dict[str, Any]) -> None:
+    from connectedcar.domain.reports import Report
+    from connectedcar.domain.telemetry import leaf_paths
+    from connectedcar.engine.telemetry import document
+
+    doc, paths = document(Report("V", 0, **fields), True, 500.0, 300.0, with_energy=True)
+    assert paths == "|" + "|".join(sorted(set(leaf_paths(doc)))) + "|"
