@@ -13,6 +13,7 @@ Timed, on one thread (one core):
                in the same number of transactions.
 Also printed: how many vehicles one core keeps up with at one report per second each, for the
 platform alone and with the simulator in the same process (as `connectedcar demo` runs).
+Both paths run with the garbage collector as the platform runs it (processing/gc_tuning.py).
 Benchmarks are not tests: ratios are printed, not asserted. Targets: >= 20,000 reports/s end to end,
 ratio >= 0.3, >= 10,000 vehicles in real time.
 """
@@ -36,6 +37,7 @@ from connectedcar.bus.inprocess import InProcessBus
 from connectedcar.domain.clock import ManualClock
 from connectedcar.domain.reports import Report
 from connectedcar.ingest.native import decode_batch, encode_batch
+from connectedcar.processing import gc_tuning
 from connectedcar.processing.processor import ReportProcessor
 from connectedcar.simulator.fleet import Fleet
 from connectedcar.simulator.specs import SimVehicleSpec, fleet_specs
@@ -94,7 +96,7 @@ def end_to_end(store: Store, clock: ManualClock, bodies: list[tuple[str, bytes]]
     now_ms = int(clock.now().timestamp() * 1000)
     transactions = 0
     waiting = 0
-    gc.collect()
+    gc_tuning.tune()  # as Runtime.start() does for the platform
     began = time.perf_counter()
     for vehicle_id, body in bodies:
         reports = decode_batch(body, vehicle_id, now_ms)

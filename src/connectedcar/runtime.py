@@ -10,6 +10,7 @@ from connectedcar.api.ratelimit import RateLimiter
 from connectedcar.bus.inprocess import InProcessBus
 from connectedcar.config import Settings
 from connectedcar.domain.clock import Clock, SystemClock
+from connectedcar.processing import gc_tuning
 from connectedcar.processing.processor import ReportProcessor
 from connectedcar.store.store import Store
 
@@ -26,7 +27,8 @@ class Runtime:
     processor: ReportProcessor
 
     def start(self) -> None:
-        """Start the background work: the report processor."""
+        """Start the background work: the report processor (with the collector tuned for it)."""
+        gc_tuning.tune()
         self.processor.start()
 
     def close(self) -> None:

@@ -102,5 +102,6 @@ def document(
     doc: dict[str, Any] = {"vehicle": vehicle} if vehicle else {}
     if report.telemetry:
         merge(doc, report.telemetry)
-        paths += leaf_paths(report.telemetry)
-    return doc, "|" + "|".join(sorted(set(paths))) + "|"
+        paths = sorted(set(paths).union(leaf_paths(report.telemetry)))
+    # The report's own paths are distinct by construction; their order does not matter to the store.
+    return doc, "|" + "|".join(paths) + "|"

@@ -26,7 +26,7 @@ report and in its telemetry, so that a misspelt property is a 400 rather than da
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import orjson
@@ -101,61 +101,97 @@ def decode_report(item: Any, vehicle_id: str, now_ms: int, index: int | None = N
     report = _Object(item, "", index)
     report.only(_REPORT_KEYS)
     fields: dict[str, Any] = {"at_ms": _timestamp(report, now_ms)}
+    # One pass over the properties the report has (a report carries a handful of the fourteen).
+    for key, value in report.data.items():
+        if value is not None and key != "timestamp":
+            _READERS[key](report, value, fields)
+    return Report(vehicle_id=vehicle_id, source="native", **fields)
 
-    position = report.get("position")
-    if position is not None:
-        found = _numbers(position, _POSITION, _POSITION_KEYS, "position.", index)
-        lat, lon = found.get("lat"), found.get("lon")
-        if (lat is None) != (lon is None):
-            missing = "lon" if lon is None else "lat"
-            raise ReportError(f"position.{missing}", "is required: a position has both lat and lon", index)
-        heading = found.get("heading")
-        if heading is not None:
-            found["heading"] = heading % 360.0
-        fields.update(found)
+
+def _read_position(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    found = _numbers(value, _POSITION, _POSITION_KEYS, "position.", report.index)
+    lat, lon = found.get("lat"), found.get("lon")
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise ReportError(f"position.{missing}", "is required: a position has both lat and lon", report.index)
+    heading = found.get("heading")
+    if heading is not None:
+        found["heading"] = heading % 360.0
+    fields.update(found)
+
+
+def _read_ignition(report: _Object, value: Any, fields: dict[str, Any]) -> None:
     fields["ignition"] = report.boolean("ignition")
-    fields.update(_numbers(report.data, _TOP_NUMBERS, _REPORT_KEYS, "", index, skip_unknown=True))
-    if (fuel := report.get("fuel")) is not None:
-        fields.update(_numbers(fuel, _FUEL, ("level",), "fuel.", index))
-    if (battery := report.get("battery")) is not None:
-        fields.update(_numbers(battery, _BATTERY, ("level", "voltage"), "battery.", index))
-    if (charging := report.object("charging")) is not None:
-        charging.only(("status", "plugged"))
-        fields["charging"] = charging.choice("status", CHARGING_STATUSES)
-        fields["plugged"] = charging.boolean("plugged")
-    if (doors := report.object("doors")) is not None:
-        doors.only(("locked", "open"))
-        fields["doors_locked"] = doors.boolean("locked")
-        fields["doors_open"] = doors.names("open", DOORS, f"a door ({', '.join(DOORS)})")
-    if (engine := report.get("engine")) is not None:
-        fields.update(_numbers(engine, _ENGINE, ("speed",), "engine.", index))
-    if (alerts := report.object("alerts")) is not None:
-        alerts.only(("raised", "cleared"))
-        raised = alerts.names("raised", CATALOGUE, _ALERT_TYPE) or ()
-        cleared = alerts.names("cleared", CATALOGUE, _ALERT_TYPE) or ()
-        both = [t for t in raised if t in cleared]
-        if both:
-            raise ReportError("alerts.cleared", f"holds {both[0]!r}, which this report also raises", index)
-        fields["alerts_raised"], fields["alerts_cleared"] = raised, cleared
-    if (collision := report.object("collision")) is not None:
-        collision.only(_COLLISION_KEYS)
-        fields["collision"] = CollisionReport(
-            front=collision.choice("front", COLLISION_LEVELS) or "NONE",
-            rear=collision.choice("rear", COLLISION_LEVELS) or "NONE",
-            lateral=collision.choice("lateral", COLLISION_LEVELS) or "NONE",
-            roll_over=bool(collision.boolean("rollOver")),
-            pedestrian=bool(collision.boolean("pedestrian")),
-        )
-    telemetry = report.get("telemetry")
-    if telemetry is not None:
-        if not isinstance(telemetry, dict):
-            raise ReportError("telemetry", "must be an object in seed 000's telemetry shape", index)
-        _check_telemetry(telemetry, "", index)
-        fields["telemetry"] = telemetry
-    attributes = report.get("attributes")
-    if attributes is not None:
-        fields["attributes"] = _attributes(attributes, index)
-    return Report(vehicle_id=vehicle_id, source="native", **{k: v for k, v in fields.items() if v is not None})
+
+
+def _read_number(key: str) -> Callable[[_Object, Any, dict[str, Any]], None]:
+    name, bounds = _TOP_NUMBERS[key]
+
+    def read(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+        fields[name] = _number(value, bounds, key, report.index)
+
+    return read
+
+
+def _read_numbers(
+    key: str, table: dict[str, tuple[str, tuple[float, float]]], known: tuple[str, ...]
+) -> Callable[[_Object, Any, dict[str, Any]], None]:
+    def read(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+        fields.update(_numbers(value, table, known, f"{key}.", report.index))
+
+    return read
+
+
+def _read_charging(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    charging = _Object(value, "charging.", report.index)
+    charging.only(("status", "plugged"))
+    if (status := charging.choice("status", CHARGING_STATUSES)) is not None:
+        fields["charging"] = status
+    if (plugged := charging.boolean("plugged")) is not None:
+        fields["plugged"] = plugged
+
+
+def _read_doors(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    doors = _Object(value, "doors.", report.index)
+    doors.only(("locked", "open"))
+    if (locked := doors.boolean("locked")) is not None:
+        fields["doors_locked"] = locked
+    if (open_doors := doors.names("open", DOORS, f"a door ({', '.join(DOORS)})")) is not None:
+        fields["doors_open"] = open_doors
+
+
+def _read_alerts(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    alerts = _Object(value, "alerts.", report.index)
+    alerts.only(("raised", "cleared"))
+    raised = alerts.names("raised", CATALOGUE, _ALERT_TYPE) or ()
+    cleared = alerts.names("cleared", CATALOGUE, _ALERT_TYPE) or ()
+    both = [t for t in raised if t in cleared]
+    if both:
+        raise ReportError("alerts.cleared", f"holds {both[0]!r}, which this report also raises", report.index)
+    fields["alerts_raised"], fields["alerts_cleared"] = raised, cleared
+
+
+def _read_collision(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    collision = _Object(value, "collision.", report.index)
+    collision.only(_COLLISION_KEYS)
+    fields["collision"] = CollisionReport(
+        front=collision.choice("front", COLLISION_LEVELS) or "NONE",
+        rear=collision.choice("rear", COLLISION_LEVELS) or "NONE",
+        lateral=collision.choice("lateral", COLLISION_LEVELS) or "NONE",
+        roll_over=bool(collision.boolean("rollOver")),
+        pedestrian=bool(collision.boolean("pedestrian")),
+    )
+
+
+def _read_telemetry(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    if not isinstance(value, dict):
+        raise ReportError("telemetry", "must be an object in seed 000's telemetry shape", report.index)
+    _check_telemetry(value, "", report.index)
+    fields["telemetry"] = value
+
+
+def _read_attributes(report: _Object, value: Any, fields: dict[str, Any]) -> None:
+    fields["attributes"] = _attributes(value, report.index)
 
 
 def encode_report(report: Report) -> dict[str, Any]:
@@ -290,30 +326,28 @@ def _numbers(
     known: tuple[str, ...],
     path: str,
     index: int | None,
-    *,
-    skip_unknown: bool = False,
 ) -> dict[str, float]:
     """The numbers of a flat object, typed and range-checked, visiting only the keys it has (reports
-    arrive by the tens of thousands a second). Unknown keys are refused unless `skip_unknown` (the
-    report object itself, whose other keys are read elsewhere)."""
+    arrive by the tens of thousands a second); unknown keys are refused."""
     if not isinstance(data, dict):
         raise ReportError(path.rstrip("."), "must be an object", index)
     out: dict[str, float] = {}
     for key, value in data.items():
         spec = table.get(key)
         if spec is None:
-            if skip_unknown:
-                continue
             raise ReportError(f"{path}{key}", f"is not a known property (known here: {', '.join(known)})", index)
-        if value is None:
-            continue
-        if type(value) is not float and type(value) is not int:
-            raise ReportError(f"{path}{key}", "must be a number", index)
-        low, high = spec[1]
-        if not low <= value <= high:  # also refuses NaN and the infinities
-            raise ReportError(f"{path}{key}", f"must be between {low:g} and {high:g}, not {value}", index)
-        out[spec[0]] = float(value)
+        if value is not None:
+            out[spec[0]] = _number(value, spec[1], path + key, index)
     return out
+
+
+def _number(value: Any, bounds: tuple[float, float], field: str, index: int | None) -> float:
+    if type(value) is not float and type(value) is not int:
+        raise ReportError(field, "must be a number", index)
+    low, high = bounds
+    if not low <= value <= high:  # also refuses NaN and the infinities
+        raise ReportError(field, f"must be between {low:g} and {high:g}, not {value}", index)
+    return float(value)
 
 
 class _Object:
@@ -380,3 +414,21 @@ class _Object:
             if type(name) is not str or name not in allowed:
                 raise self.error(key, f"holds {name!r}, which is not {what}")
         return tuple(dict.fromkeys(value))
+
+
+_READERS: dict[str, Callable[[_Object, Any, dict[str, Any]], None]] = {
+    "position": _read_position,
+    "ignition": _read_ignition,
+    "odometer": _read_number("odometer"),
+    "acceleration": _read_number("acceleration"),
+    "fuel": _read_numbers("fuel", _FUEL, ("level",)),
+    "battery": _read_numbers("battery", _BATTERY, ("level", "voltage")),
+    "charging": _read_charging,
+    "doors": _read_doors,
+    "engine": _read_numbers("engine", _ENGINE, ("speed",)),
+    "alerts": _read_alerts,
+    "collision": _read_collision,
+    "telemetry": _read_telemetry,
+    "attributes": _read_attributes,
+}
+assert set(_READERS) | {"timestamp"} == set(_REPORT_KEYS)

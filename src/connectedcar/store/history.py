@@ -110,7 +110,7 @@ def add_positions(conn: Connection, items: Iterable[Position], now: datetime) ->
     rows = []
     for p in items:
         at = to_ms(p.recorded_at)
-        updated = now_ms if p.updated_at is None else to_ms(p.updated_at)
+        updated = now_ms if p.updated_at is None else at if p.updated_at is p.recorded_at else to_ms(p.updated_at)
         rows.append((p.id, p.vehicle_id, p.trip_id, at, p.lon, p.lat, p.alt, p.heading, p.speed, at, updated))
     bulk_insert_new(conn, t.positions, _POSITION_COLUMNS, rows)
 
@@ -180,7 +180,7 @@ def add_telemetry(conn: Connection, items: Iterable[TelemetryRecord], now: datet
     for r in items:
         at = to_ms(r.recorded_at)
         paths = r.paths or "|" + "|".join(sorted(set(catalogue.leaf_paths(r.data)))) + "|"
-        updated = now_ms if r.updated_at is None else to_ms(r.updated_at)
+        updated = now_ms if r.updated_at is None else at if r.updated_at is r.recorded_at else to_ms(r.updated_at)
         rows.append((r.id, r.vehicle_id, r.trip_id, at, paths, json_text(r.data), at, updated))
     bulk_insert_new(conn, t.telemetry, _TELEMETRY_COLUMNS, rows)
 
@@ -329,22 +329,15 @@ def last_trip_ids(conn: Connection, vehicle_ids: Sequence[str]) -> dict[str, str
     return {r.vehicle_id: r.id for r in rows}
 
 
+_WAYPOINT_COLUMNS = ("id", "trip_id", "seq", "recorded_at", "lon", "lat", "alt", "heading", "speed")
+
+
 def add_waypoints(conn: Connection, items: Iterable[Waypoint]) -> None:
     rows = [
-        {
-            "id": f"{w.trip_id}-{w.seq}",
-            "trip_id": w.trip_id,
-            "seq": w.seq,
-            "recorded_at": to_ms(w.recorded_at),
-            "lon": w.lon,
-            "lat": w.lat,
-            "alt": w.alt,
-            "heading": w.heading,
-            "speed": w.speed,
-        }
+        (f"{w.trip_id}-{w.seq}", w.trip_id, w.seq, to_ms(w.recorded_at), w.lon, w.lat, w.alt, w.heading, w.speed)
         for w in items
     ]
-    insert_new(conn, t.waypoints, rows)
+    bulk_insert_new(conn, t.waypoints, _WAYPOINT_COLUMNS, rows)
 
 
 def waypoints_page(conn: Connection, trip_id: str, offset: int, limit: int) -> tuple[int, Sequence[Waypoint]]:
