@@ -117,9 +117,20 @@ def demo(
         start = simulation.started_at(clock)
         typer.echo(
             f"# Simulating {vehicles} vehicles from {start:%a %d %b %H:%M} Paris time, {speed:g}x faster than real "
-            f"time ({speed / 60:g} simulated minutes per second); phones with Traccar Client or OsmAnd can report "
-            f"to port {settings.osmand_port} with a vehicle's VIN as device id."
+            f"time ({speed / 60:g} simulated minutes per second)."
         )
+        if settings.osmand_port:
+            typer.echo(
+                "# Your phone as a vehicle: register it, then point Traccar Client (or OsmAnd) at "
+                f"http://<this machine>:{settings.osmand_port} with device identifier my-phone\n"
+                f"connectedcar admin vehicle create --vin VF3PH0NE000000001 --user {account.email} "
+                f"--device-id my-phone --database {url}"
+                + (
+                    "\n# (at --speed other than 1 the demo's clock is not the phone's: run it with --speed 1)"
+                    if speed != 1
+                    else ""
+                )
+            )
         logs.configure(settings.log_level, settings.log_format)
         api = create_app(runtime)
         loopback = settings.host in ("127.0.0.1", "localhost", "::1")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from rich.console import Console
 
 from connectedcar import provision
 from connectedcar.domain.clock import Clock, ManualClock, SystemClock
@@ -16,7 +17,6 @@ from connectedcar.simulator.runner import RunStats
 from connectedcar.simulator.specs import SimVehicleSpec, fleet_specs
 from connectedcar.store import vehicles
 
-log = logging.getLogger("connectedcar.simulator")
 PARIS = ZoneInfo("Europe/Paris")
 MORNING = (6, 50)  # drivers leave home from about 07:00: the first trips end within a minute at 60x
 
@@ -38,20 +38,21 @@ def demo_clock(speed: float, base: Clock | None = None) -> Clock:
 def progress_reporter(runtime: Runtime, every_s: float = 10.0) -> Callable[[RunStats], None]:
     """A runner callback that says, every `every_s` real seconds, what the simulation and the pipeline did."""
     last = [0.0]
+    console = Console(stderr=True, highlight=False)
 
     def report(stats: RunStats) -> None:
         if time.monotonic() - last[0] < every_s:
             return
         last[0] = time.monotonic()
         processed = runtime.processor.stats
-        log.info(
-            "simulated %s Paris: %d driving, %d reports sent, %d processed, %d waiting",
-            runtime.clock.now().astimezone(PARIS).strftime("%a %H:%M"),
-            stats.driving,
-            stats.reports,
-            processed.reports,
-            runtime.bus.pending,
-            extra={"behind_s": round(stats.behind_s, 1)},
+        behind = f"  [red]{stats.behind_s:.0f} s behind[/red]" if stats.behind_s >= 1 else ""
+        simulated = runtime.clock.now().astimezone(PARIS)
+        console.print(
+            f"[dim]{time.strftime('%H:%M:%S')}[/dim] [bold]{simulated:%a %H:%M}[/bold] Paris  "
+            f"[green]{stats.driving} driving[/green]  {stats.reports:,} reports sent  "
+            f"{processed.reports:,} processed  {runtime.bus.pending:,} waiting  "
+            f"{processed.rejected:,} rejected{behind}",
+            soft_wrap=True,
         )
 
     return report
