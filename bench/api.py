@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -29,11 +28,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe
 
 HOST = "127.0.0.1"
 PATH = "/connectedcar/v2/vehicles/{id}/lastPosition"
@@ -251,32 +253,6 @@ def run_load(target: Target, requests: int, concurrency: int, seconds_allowed: f
 # -- machine --------------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    return {
-        "cpus": str(os.cpu_count()),
-        "cpu": cpu,
-        "memory": memory,
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-    }
-
-
 # -- main -----------------------------------------------------------------------------------------
 
 
@@ -357,7 +333,7 @@ def main() -> None:
             f"{args.requests} requests x {args.rounds} rounds per target, concurrency {args.concurrency}, "
             "keep-alive HTTP/1.1, one uvicorn process per server, load from a third process"
         )
-        print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()))
+        print("machine: " + ", ".join(f"{k} {v}" for k, v in describe().items()))
     finally:
         for target in targets:
             stop(target)

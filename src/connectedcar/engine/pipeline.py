@@ -18,13 +18,14 @@ Stages, in order, for a report:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from connectedcar.domain.entities import Position, TelemetryRecord
+from connectedcar.domain.entities import TelemetryRecord
 from connectedcar.domain.reports import Report, VehicleProfile
 from connectedcar.engine import filtering, fuel, incidents, maintenance, trips
 from connectedcar.engine.config import DEFAULT, PipelineConfig
 from connectedcar.engine.geo import haversine_m, normal_heading
-from connectedcar.engine.ids import position_id, telemetry_id
+from connectedcar.engine.ids import telemetry_id
 from connectedcar.engine.outputs import Outputs, Rejection
 from connectedcar.engine.stamps import compact, from_ms
 from connectedcar.engine.state import Fix, VehicleState
@@ -131,7 +132,7 @@ def process(
     stamp = compact(at)
     if fix is not None:
         state.last_fix = fix
-        out.positions.append(_position(state, fix, stamp, trip_ref, when))
+        out.positions.append(trips.position_of(state, fix, trip_ref, when, stamp))
     data, paths = document(
         report,
         moving,
@@ -139,17 +140,7 @@ def process(
         state.energy_autonomy if report.battery_level is not None else None,
         profile.energy in _WITH_ENERGY,
     )
-    out.telemetry.append(
-        TelemetryRecord(
-            id=telemetry_id(state.vehicle_id, state.session, stamp, at),
-            vehicle_id=state.vehicle_id,
-            recorded_at=when,
-            data=data,
-            trip_id=trip_ref,
-            updated_at=when,
-            paths=paths,
-        )
-    )
+    out.telemetry.append(_telemetry(state, at, stamp, when, data, paths, trip_ref))
 
     if report.alerts_raised or report.alerts_cleared:
         incidents.alerts(state, report, state.last_fix, trip_ref, when, out)
@@ -224,18 +215,17 @@ def _update_levels(
         state.doors_open = list(report.doors_open)
 
 
-def _position(state: VehicleState, fix: Fix, stamp: str, trip: str | None, when: datetime) -> Position:
-    return Position(
-        id=position_id(state.vehicle_id, state.session, stamp, fix.at_ms),
+def _telemetry(
+    state: VehicleState, at: int, stamp: str, when: datetime, data: dict[str, Any], paths: str, trip: str | None
+) -> TelemetryRecord:
+    return TelemetryRecord(
+        id=telemetry_id(state.vehicle_id, state.session, stamp, at),
         vehicle_id=state.vehicle_id,
         recorded_at=when,
-        lon=fix.lon,
-        lat=fix.lat,
-        alt=fix.alt,
-        heading=fix.heading,
-        speed=fix.speed,
+        data=data,
         trip_id=trip,
         updated_at=when,
+        paths=paths,
     )
 
 
@@ -253,7 +243,7 @@ def _record_stale(
         heading = normal_heading(heading)
     if report.lat is not None and report.lon is not None:
         fix = Fix(at, report.lat, report.lon, report.alt, heading, report.speed)
-        out.positions.append(_position(state, fix, stamp, trip_ref, when))
+        out.positions.append(trips.position_of(state, fix, trip_ref, when, stamp))
     fuel_autonomy = energy_autonomy = None
     if report.fuel_level is not None:
         per_100 = state.fuel_l_per_100km or config.default_l_per_100km
@@ -263,14 +253,4 @@ def _record_stale(
         energy_autonomy = fuel.autonomy_km(report.battery_level, profile.battery_kwh, per_100)
     moving = None if report.speed is None else report.speed > config.moving_kmh
     data, paths = document(report, moving, fuel_autonomy, energy_autonomy, profile.energy in _WITH_ENERGY)
-    out.telemetry.append(
-        TelemetryRecord(
-            id=telemetry_id(state.vehicle_id, state.session, stamp, at),
-            vehicle_id=state.vehicle_id,
-            recorded_at=when,
-            data=data,
-            trip_id=trip_ref,
-            updated_at=when,
-            paths=paths,
-        )
-    )
+    out.telemetry.append(_telemetry(state, at, stamp, when, data, paths, trip_ref))

@@ -27,11 +27,14 @@ LEARN_KM = 5.0  # trips at least this long teach the vehicle's average consumpti
 LEARN_WEIGHT = 0.2
 
 
-def position_of(state: VehicleState, fix: Fix, trip: str | None, when: datetime | None = None) -> Position:
-    """The Position row of a fix (the same id as the one written when the fix came in)."""
+def position_of(
+    state: VehicleState, fix: Fix, trip: str | None, when: datetime | None = None, stamp: str | None = None
+) -> Position:
+    """The Position row of a fix (the same id as the one written when the fix came in). `when` and
+    `stamp` (the fix's time as a datetime and as YYYYMMDDhhmmss) are passed when already at hand."""
     recorded = when if when is not None else from_ms(fix.at_ms)
     return Position(
-        id=position_id(state.vehicle_id, state.session, compact(fix.at_ms), fix.at_ms),
+        id=position_id(state.vehicle_id, state.session, stamp or compact(fix.at_ms), fix.at_ms),
         vehicle_id=state.vehicle_id,
         recorded_at=recorded,
         lon=fix.lon,
