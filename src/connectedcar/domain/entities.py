@@ -45,7 +45,7 @@ class Vehicle:
     updated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per report (see domain.reports.Report)
 class Position:
     id: str
     vehicle_id: str
@@ -145,7 +145,7 @@ class Event:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per report (see domain.reports.Report)
 class TelemetryRecord:
     id: str
     vehicle_id: str
