@@ -144,9 +144,7 @@ class _Parser:
             closing = self.peek()
             if closing.kind != ")":
                 if closing.kind == "end":
-                    raise ExpressionError(
-                        self.open[0], "unbalanced parentheses: '(' is never closed"
-                    )
+                    raise ExpressionError(self.open[0], "unbalanced parentheses: '(' is never closed")
                 raise ExpressionError(closing.position, f"missing operator ('&' or '|') before {_describe(closing)}")
             self.take()
             self.open.pop()
