@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     authorization_code_ttl_seconds: int = Field(
         60, ge=10, le=600, description="Lifetime of an authorization code (single use)."
     )
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins of one account, within the window, before the form holds it back.",
+    )
+    login_failure_window_seconds: int = Field(
+        900, ge=10, description="The window over which failed sign-ins are counted (seconds)."
+    )
     token_cache_seconds: float = Field(
         5.0,
         ge=0,

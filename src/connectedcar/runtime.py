@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from connectedcar.api.auth.oauth2.throttle import LoginThrottle
 from connectedcar.api.auth.tokens import TokenService
 from connectedcar.api.ratelimit import RateLimiter
 from connectedcar.bus.inprocess import InProcessBus
@@ -23,6 +24,7 @@ class Runtime:
     tokens: TokenService
     limiter: RateLimiter
     form_key: bytes  # signs login forms
+    login_throttle: LoginThrottle
     bus: InProcessBus
     processor: ReportProcessor
 
@@ -48,6 +50,11 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         tokens=TokenService(store, clock, settings),
         limiter=RateLimiter(clock, settings.rate_limit_requests, settings.rate_limit_window_seconds),
         form_key=settings.secret_key.encode() if settings.secret_key else secrets.token_bytes(32),
+        login_throttle=LoginThrottle(
+            clock,
+            max_failures=settings.login_max_failures,
+            window_seconds=settings.login_failure_window_seconds,
+        ),
         bus=bus,
         processor=ReportProcessor(store, clock, bus),
     )

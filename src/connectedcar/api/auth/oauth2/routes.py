@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
@@ -221,11 +222,28 @@ async def authorize_submit(request: Request, brand: str) -> Response:
     client, user = await runtime.store.run(lookup)
     if client is None or auth_request.redirect_uri not in client.redirect_uris:
         return _error(realm, "This application is no longer registered with this redirect URI.")
+    address = request.client.host if request.client else "unknown"
+    wait = runtime.login_throttle.wait_seconds(email, address)
+    if wait:
+        minutes = max(1, math.ceil(wait / 60))
+        refused = _login(
+            runtime,
+            realm,
+            client,
+            auth_request,
+            status=429,
+            email=email,
+            error=f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     # scrypt takes tens of milliseconds of CPU: off the event loop, and outside any transaction.
     stored_hash = user.password_hash if user else _NO_USER_HASH
     verified = await anyio.to_thread.run_sync(verify_password, password, stored_hash)
     if user is None or not verified:
+        runtime.login_throttle.failed(email, address)
         return _login(runtime, realm, client, auth_request, status=401, email=email, error=BAD_CREDENTIALS)
+    runtime.login_throttle.succeeded(email)
     user_id = user.id
 
     def issue(conn: Connection) -> str | None:
