@@ -68,6 +68,10 @@ class Settings(BaseSettings):
         description="Comma-separated origins browsers may call the API from ('*': any; empty: CORS off). "
         "Bearer tokens travel in a header, never in cookies, so no credentials mode is needed.",
     )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Allow webhook targets on loopback, private and other non-public addresses (local receivers).",
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field("console", description="'json' for one JSON object a line, 'console' for humans.")
 
