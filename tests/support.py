@@ -28,6 +28,7 @@ from connectedcar.domain.entities import (
     Collision,
     EcoDriving,
     Event,
+    Fleet,
     Maintenance,
     OAuthClient,
     Position,
@@ -37,9 +38,18 @@ from connectedcar.domain.entities import (
     Vehicle,
     Waypoint,
 )
-from connectedcar.domain.ids import new_client_id, new_user_id, new_vehicle_id, position_id, trip_id
+from connectedcar.domain.ids import (
+    new_client_id,
+    new_fleet_id,
+    new_fleet_username,
+    new_user_id,
+    new_vehicle_id,
+    position_id,
+    trip_id,
+)
+from connectedcar.domain.timefmt import to_ms
 from connectedcar.runtime import Runtime, build_runtime
-from connectedcar.store import accounts, history, vehicles
+from connectedcar.store import accounts, fleets, history, vehicles
 from connectedcar.store.database import normalize_url
 
 PG_URL_ENV = "CONNECTEDCAR_TEST_DATABASE_URL"
@@ -121,6 +131,19 @@ class Account:
     client_secret: str | None
     token: str
     vehicles: list[Vehicle] = field(default_factory=list)
+
+
+@dataclass
+class FleetAccount:
+    """A fleet with its Basic credentials (the password in clear) and its vehicles."""
+
+    fleet: Fleet
+    password: str
+    vehicles: list[Vehicle] = field(default_factory=list)
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.fleet.username, self.password)
 
 
 class World:
@@ -213,6 +236,28 @@ class World:
         )
         account.vehicles = [self.vehicle(user) for _ in range(vehicles)]
         return account
+
+    def fleet(self, vehicles: int = 1, *, name: str = "Test fleet", password: str = PASSWORD) -> FleetAccount:
+        """A fleet with its own client_id and Basic credentials, and `vehicles` new vehicles in it."""
+        now = self.clock.now()
+        fleet = Fleet(
+            id=new_fleet_id(),
+            name=name,
+            client_id=new_client_id(),
+            username=new_fleet_username(),
+            password_hash=hash_password(password),
+            created_at=now,
+            updated_at=now,
+        )
+        with self.runtime.store.transaction() as conn:
+            fleets.create_fleet(conn, fleet)
+        account = FleetAccount(fleet, password, [self.vehicle(None) for _ in range(vehicles)])
+        self.add_to_fleet(account, *account.vehicles)
+        return account
+
+    def add_to_fleet(self, account: FleetAccount, *members: Vehicle) -> None:
+        with self.runtime.store.transaction() as conn:
+            fleets.add_vehicles(conn, account.fleet.id, [v.id for v in members], to_ms(self.clock.now()))
 
     # -- history, written through store/history.py as the pipeline would --------------------------
 

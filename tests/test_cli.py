@@ -409,6 +409,8 @@ def test_demo_bootstrap_is_idempotent_and_writes_the_credentials_file(demo_runti
     assert second.changes == []
     for key in ("email", "password", "client_id", "client_secret", "redirect_uri"):
         assert getattr(second, key) == getattr(first, key)
+    for key in ("fleet_id", "fleet_client_id", "fleet_username", "fleet_password"):
+        assert saved[key] and getattr(second, key) == getattr(first, key)
     assert [v["id"] for v in second.vehicles] == [v["id"] for v in first.vehicles]
     assert second.access_token != first.access_token
     db = str(demo_runtime.store.engine.url)
@@ -422,6 +424,7 @@ def test_demo_bootstrap_is_idempotent_and_writes_the_credentials_file(demo_runti
     [client] = rows(db, oauth_clients)
     assert verify_password(third.password, user.password_hash)
     assert client.secret_hash == hash_token(third.client_secret)
+    assert third.fleet_id == first.fleet_id and third.fleet_password != first.fleet_password
 
 
 def test_demo_token_and_callback_page_work(demo_runtime: Runtime, tmp_path: Path) -> None:
@@ -437,6 +440,13 @@ def test_demo_token_and_callback_page_work(demo_runtime: Runtime, tmp_path: Path
         )
         assert response.status_code == 200, response.text
         assert response.json()["vin"] == account.vehicles[0]["vin"]
+        fleet = http.get(
+            f"/connectedcar/v3/fleets/{account.fleet_id}/vehicles",
+            params={"client_id": account.fleet_client_id},
+            auth=(account.fleet_username, account.fleet_password),
+        )
+        assert fleet.status_code == 200, fleet.text
+        assert fleet.json()["total"] == len(account.vehicles)
 
         page = http.get("/demo/callback", params={"code": "a<b>c", "state": "s1"})
         assert page.status_code == 200
@@ -453,6 +463,8 @@ def test_demo_commands_name_the_account(demo_runtime: Runtime, tmp_path: Path) -
     assert f"/connectedcar/v2/user?client_id={account.client_id}" in text
     assert f"Authorization: Bearer {account.access_token}" in text
     assert account.authorize_url in text
+    assert f"-u {account.fleet_username}:{account.fleet_password}" in text
+    assert f"/connectedcar/v3/fleets/{account.fleet_id}/vehicles?client_id={account.fleet_client_id}" in text
     assert "grant_type=authorization_code" in text and f"{account.client_id}:{account.client_secret}" in text
 
 
@@ -482,3 +494,44 @@ def test_the_demo_clock_starts_on_a_weekday_morning_in_the_past() -> None:
     assert (start.weekday(), start.hour, start.minute) == (4, 6, 50)  # Friday 06:50
     assert start.date().isoformat() == "2026-11-20"
     assert demo_clock(1, sunday_night) is sunday_night, "in real time the demo runs on the clock it is given"
+
+
+# -- fleets ---------------------------------------------------------------------------------------
+
+
+def test_fleet_create_prints_credentials_once_and_stores_a_hash(db: str) -> None:
+    from connectedcar.store.tables import fleet_vehicles, fleets
+
+    created = fields(ok(db, "fleet", "create", "--name", "Delivery vans"))
+    assert len(created["id"]) == 24
+    assert created["username"].startswith("fleet-")
+    [row] = rows(db, fleets)
+    assert (row.id, row.client_id, row.name) == (created["id"], created["client_id"], "Delivery vans")
+    assert created["password"] not in row.password_hash
+    assert verify_password(created["password"], row.password_hash)
+
+    vehicle = fields(ok(db, "vehicle", "create", "--vin", "VF3AAAAAAAAAAAAA1", "--fleet", created["id"]))
+    assert vehicle["fleet"] == created["id"]
+    make_user(db)
+    ok(db, "vehicle", "create", "--vin", "VF3AAAAAAAAAAAAA2", "--user", "jane@example.com")
+    added = ok(db, "fleet", "add-vehicle", "--id", created["id"], "--vin", "VF3AAAAAAAAAAAAA2")
+    assert "VF3AAAAAAAAAAAAA2" in added.stdout
+    ok(db, "fleet", "add-vehicle", "--id", created["id"], "--vin", "VF3AAAAAAAAAAAAA2")  # idempotent
+    assert len(rows(db, fleet_vehicles)) == 2
+
+    listed = json.loads(ok(db, "fleet", "list", "--json").stdout)
+    assert [(f["id"], f["vehicles"]) for f in listed] == [(created["id"], 2)]
+    assert "password" not in listed[0]
+    assert "Delivery vans" in ok(db, "fleet", "list").stdout
+
+    assert "2 vehicle(s) left it" in ok(db, "fleet", "delete", "--id", created["id"]).stdout
+    assert rows(db, fleets) == [] and rows(db, fleet_vehicles) == []
+    fails(db, "fleet", "delete", "--id", created["id"], message="no fleet with id")
+
+
+def test_fleet_commands_reject_bad_input(db: str) -> None:
+    fails(db, "fleet", "create", "--name", "  ", message="invalid fleet name")
+    fails(db, "vehicle", "create", "--vin", "VF3AAAAAAAAAAAAA1", message="--fleet")
+    fails(db, "vehicle", "create", "--vin", "VF3AAAAAAAAAAAAA1", "--fleet", "nope", message="no fleet with id")
+    fid = fields(ok(db, "fleet", "create", "--name", "F"))["id"]
+    fails(db, "fleet", "add-vehicle", "--id", fid, "--vin", "VF3AAAAAAAAAAAAA9", message="no vehicle with VIN")

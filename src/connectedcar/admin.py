@@ -1,4 +1,4 @@
-"""`connectedcar admin`: users, OAuth2 clients, vehicles and tokens, straight in the database.
+"""`connectedcar admin`: users, OAuth2 clients, vehicles, tokens and fleets, straight in the database.
 
 Output is for scripts as much as for people: create commands print `key: value` lines, lists print
 tables, and `--json` prints JSON instead. Errors go to stderr with exit code 1.
@@ -21,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from connectedcar import provision
 from connectedcar.cli_options import DatabaseOption, settings_with
 from connectedcar.domain.clock import Clock
-from connectedcar.domain.entities import OAuthClient, User, Vehicle
+from connectedcar.domain.entities import Fleet, OAuthClient, User, Vehicle
 from connectedcar.domain.timefmt import format_ms, to_ms
 from connectedcar.ingest.http_native import PATH as INGEST_PATH
 from connectedcar.runtime import Runtime, build_runtime
 from connectedcar.store import accounts
+from connectedcar.store import fleets as fleet_repo
 from connectedcar.store import vehicles as vehicle_repo
 
 app = typer.Typer(help="Manage users, OAuth2 clients, vehicles and tokens.", no_args_is_help=True)
@@ -33,10 +34,12 @@ user_app = typer.Typer(help="Users: the accounts that sign in and own vehicles."
 client_app = typer.Typer(help="OAuth2 clients: the applications that call the API.", no_args_is_help=True)
 vehicle_app = typer.Typer(help="Vehicles and their owners.", no_args_is_help=True)
 token_app = typer.Typer(help="Access tokens, issued without the browser sign-in.", no_args_is_help=True)
+fleet_app = typer.Typer(help="Fleets: the Fleet Owner API's fleets, credentials and vehicles.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(vehicle_app, name="vehicle")
 app.add_typer(token_app, name="token")
+app.add_typer(fleet_app, name="fleet")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -281,7 +284,8 @@ def client_delete(
 @vehicle_app.command("create")
 def vehicle_create(
     vin: Annotated[str, typer.Option(help="17 characters, A-Z and 0-9 except I, O and Q.")],
-    user: Annotated[str, typer.Option("--user", help="The owner's email.")],
+    user: Annotated[str | None, typer.Option("--user", help="The owner's email.")] = None,
+    fleet: Annotated[str | None, typer.Option("--fleet", help="Also put the vehicle in this fleet (its id).")] = None,
     brand: Annotated[
         str | None,
         typer.Option(help="peugeot, citroen, ds, opel, vauxhall (or P, C, DS, OP, VX). Default: from the VIN."),
@@ -295,8 +299,12 @@ def vehicle_create(
     as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Add a vehicle owned by a user and print its id."""
+    """Add a vehicle, owned by a user (--user) and/or in a fleet (--fleet), and print its id."""
+    if not user and not fleet:
+        fail("name the vehicle's owner (--user EMAIL), its fleet (--fleet ID), or both")
     with opened(database) as rt, rt.store.transaction() as conn:
+        if fleet:
+            provision.find_fleet(conn, fleet)
         vehicle = provision.create_vehicle(
             conn,
             rt.clock,
@@ -310,10 +318,20 @@ def vehicle_create(
             energy=energy,
             device_id=device_id,
         )
+        if fleet:
+            provision.add_to_fleet(conn, rt.clock, fleet, vehicle_id=vehicle.id)
     if as_json:
-        _print_json(_vehicle_json(vehicle, user.strip().lower()))
+        _print_json({**_vehicle_json(vehicle, user.strip().lower() if user else None), "fleet": fleet})
     else:
-        _print_fields([("id", vehicle.id), ("vin", vehicle.vin), ("brand", vehicle.brand), ("energy", vehicle.energy)])
+        fields: list[tuple[str, object]] = [
+            ("id", vehicle.id),
+            ("vin", vehicle.vin),
+            ("brand", vehicle.brand),
+            ("energy", vehicle.energy),
+        ]
+        if fleet:
+            fields.append(("fleet", fleet.strip()))
+        _print_fields(fields)
 
 
 @vehicle_app.command("list")
@@ -406,3 +424,87 @@ def token_create(
         ]
     )
     typer.echo(f"use: Authorization: Bearer <access_token> with ?client_id={client.client_id}", err=True)
+
+
+# -- fleets ---------------------------------------------------------------------------------------
+
+
+def _fleet_json(fleet: Fleet, vehicle_count: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": fleet.id,
+        "name": fleet.name,
+        "client_id": fleet.client_id,
+        "username": fleet.username,
+        "createdAt": _date(fleet.created_at),
+    }
+    if vehicle_count is not None:
+        body["vehicles"] = vehicle_count
+    return body
+
+
+@fleet_app.command("create")
+def fleet_create(
+    name: Annotated[str, typer.Option(help="The fleet's name, as GET /fleets shows it.")],
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Create a fleet and print its id, client_id and HTTP Basic credentials (the password only this once)."""
+    with opened(database) as rt, rt.store.transaction() as conn:
+        created = provision.create_fleet(conn, rt.clock, name=name)
+        url = f"{rt.settings.base_url()}/connectedcar/v3/fleets?client_id={created.fleet.client_id}"
+    fleet = created.fleet
+    if as_json:
+        _print_json({**_fleet_json(fleet), "password": created.password})
+        return
+    _print_fields(
+        [("id", fleet.id), ("client_id", fleet.client_id), ("username", fleet.username), ("password", created.password)]
+    )
+    typer.echo("note: the password is shown only this once; only its hash is stored.", err=True)
+    typer.echo(f"use: curl -s -u '{fleet.username}:<password>' '{url}'", err=True)
+
+
+@fleet_app.command("list")
+def fleet_list(as_json: JsonOption = False, database: DatabaseOption = None) -> None:
+    """List fleets with their client_id, Basic user name and vehicle count (passwords are never shown)."""
+    with opened(database) as rt, rt.store.transaction() as conn:
+        found = fleet_repo.list_fleets(conn)
+        counts = fleet_repo.vehicle_counts(conn)
+    if as_json:
+        _print_json([_fleet_json(f, counts.get(f.id, 0)) for f in found])
+        return
+    rows = [(f.id, f.name, f.client_id, f.username, counts.get(f.id, 0), _date(f.created_at)) for f in found]
+    _print_table(f"{len(found)} fleet(s)", ("id", "name", "client_id", "username", "vehicles", "created"), rows)
+
+
+@fleet_app.command("delete")
+def fleet_delete(
+    fleet_id: Annotated[str, typer.Option("--id", help="The fleet's id.")], database: DatabaseOption = None
+) -> None:
+    """Delete a fleet; its vehicles stay (in other fleets, and with their owners)."""
+    with opened(database) as rt, rt.store.transaction() as conn:
+        fleet, count = provision.delete_fleet(conn, fleet_id)
+    typer.echo(f"deleted fleet {fleet.name!r} ({fleet.id}); {count} vehicle(s) left it")
+
+
+@fleet_app.command("add-vehicle")
+def fleet_add_vehicle(
+    fleet_id: Annotated[str, typer.Option("--id", help="The fleet's id.")],
+    vin: Annotated[str | None, typer.Option(help="The vehicle's VIN.")] = None,
+    vehicle_id: Annotated[str | None, typer.Option("--vehicle-id", help="The vehicle's id.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Put an existing vehicle (by --vin or --vehicle-id) in a fleet; a vehicle may be in several fleets."""
+    with opened(database) as rt, rt.store.transaction() as conn:
+        fleet, vehicle = provision.add_to_fleet(conn, rt.clock, fleet_id, vin=vin, vehicle_id=vehicle_id)
+    typer.echo(f"vehicle {vehicle.vin} ({vehicle.id}) is in fleet {fleet.name!r} ({fleet.id})")
+
+
+@fleet_app.command("password")
+def fleet_password(
+    fleet_id: Annotated[str, typer.Option("--id", help="The fleet's id.")], database: DatabaseOption = None
+) -> None:
+    """Give a fleet a new Basic password, printed once; the previous one stops working."""
+    with opened(database) as rt, rt.store.transaction() as conn:
+        password = provision.reset_fleet_password(conn, rt.clock, fleet_id)
+    typer.echo(f"password: {password}")
+    typer.echo("note: the password is shown only this once; only its hash is stored.", err=True)

@@ -24,19 +24,21 @@ from starlette.responses import HTMLResponse
 
 from connectedcar import provision
 from connectedcar.domain.credentials import hash_password, verify_password, verify_token
-from connectedcar.domain.entities import OAuthClient, User, Vehicle
+from connectedcar.domain.entities import Fleet, OAuthClient, User, Vehicle
 from connectedcar.domain.timefmt import to_ms
 from connectedcar.runtime import Runtime
 from connectedcar.simulator.specs import SimVehicleSpec, fleet_specs
-from connectedcar.store import accounts, vehicles
+from connectedcar.store import accounts, fleets, vehicles
 
 DEFAULT_DATABASE = "sqlite:///var/demo.db"
 DEFAULT_CREDENTIALS = Path("demo-credentials.json")
 DEMO_EMAIL = "demo@connectedcar.local"
 DEMO_CLIENT_NAME = "connectedcar demo"
+DEMO_FLEET_NAME = "connectedcar demo fleet"
 REALM = "peugeot"
 CALLBACK_PATH = "/demo/callback"
 B2C = "/connectedcar/v2"
+FLEET_V3 = "/connectedcar/v3"
 
 
 DEFAULT_VEHICLES = 20
@@ -64,6 +66,11 @@ class DemoCredentials:
     refresh_token: str
     expires_in: int
     vehicles: list[dict[str, str]] = field(default_factory=list)
+    # The Fleet Owner API: a fleet of the same vehicles, its client_id and HTTP Basic credentials.
+    fleet_id: str = ""
+    fleet_client_id: str = ""
+    fleet_username: str = ""
+    fleet_password: str = ""
     # What this run created or reset (not written to the file): for the console summary.
     changes: list[str] = field(default_factory=list)
 
@@ -155,6 +162,33 @@ def _ensure_vehicles(
     return owned
 
 
+def _ensure_fleet(
+    conn: Connection, runtime: Runtime, previous: dict[str, Any], owned: list[Vehicle], changes: list[str]
+) -> tuple[Fleet, str]:
+    fleet = None
+    if isinstance(previous.get("fleet_id"), str):
+        fleet = fleets.fleet_by_id(conn, previous["fleet_id"])
+    if fleet is None:
+        fleet = next((f for f in fleets.list_fleets(conn) if f.name == DEMO_FLEET_NAME), None)
+    if fleet is None:
+        created = provision.create_fleet(conn, runtime.clock, name=DEMO_FLEET_NAME)
+        fleet, password = created.fleet, created.password
+        changes.append(f"created fleet {fleet.id}")
+    else:
+        remembered = previous.get("fleet_password")
+        if isinstance(remembered, str) and verify_password(remembered, fleet.password_hash):
+            password = remembered
+        else:
+            password = provision.reset_fleet_password(conn, runtime.clock, fleet.id)
+            changes.append("reset the fleet's password (not in the credentials file)")
+    _, members = fleets.vehicles_of_fleet(conn, fleet.id)
+    missing = [v.id for v in owned if v.id not in {m.id for m in members}]
+    if missing:
+        fleets.add_vehicles(conn, fleet.id, missing, to_ms(runtime.clock.now()))
+        changes.append(f"added {len(missing)} vehicle(s) to fleet {fleet.id}")
+    return fleet, password
+
+
 def simulated(specs: list[SimVehicleSpec], credentials: DemoCredentials) -> list[SimVehicleSpec]:
     """The fleet's specs with the platform's vehicle ids, so that reports reach the right vehicles."""
     ids = {v["vin"]: v["id"] for v in credentials.vehicles}
@@ -175,6 +209,7 @@ def bootstrap(
         user, password = _ensure_user(conn, runtime, previous, changes)
         client, secret = _ensure_client(conn, runtime, redirect_uri, previous, changes)
         owned = _ensure_vehicles(conn, runtime, user, specs, changes)
+        demo_fleet, fleet_password = _ensure_fleet(conn, runtime, previous, owned, changes)
         pair = runtime.tokens.issue_direct(conn, client_id=client.client_id, user_id=user.id, realm=REALM)
     query = urlencode(
         {"response_type": "code", "scope": "public", "client_id": client.client_id, "redirect_uri": redirect_uri}
@@ -194,6 +229,10 @@ def bootstrap(
         refresh_token=pair.refresh_token,
         expires_in=pair.expires_in,
         vehicles=[{"id": v.id, "vin": v.vin, "brand": v.brand, "model": v.model, "energy": v.energy} for v in owned],
+        fleet_id=demo_fleet.id,
+        fleet_client_id=demo_fleet.client_id,
+        fleet_username=demo_fleet.username,
+        fleet_password=fleet_password,
         changes=changes,
     )
     write_credentials(credentials_path, credentials)
@@ -223,6 +262,13 @@ def api_curl(credentials: DemoCredentials, path: str) -> str:
     return f"curl -s {shlex.quote(url)} -H {shlex.quote('Authorization: Bearer ' + credentials.access_token)}"
 
 
+def fleet_curl(credentials: DemoCredentials, path: str) -> str:
+    """A Fleet Owner API call (seed 001) with the demo fleet's Basic credentials and client_id."""
+    url = f"{credentials.base_url}{FLEET_V3}{path}?{urlencode({'client_id': credentials.fleet_client_id})}"
+    user = f"{credentials.fleet_username}:{credentials.fleet_password}"
+    return f"curl -s -u {shlex.quote(user)} {shlex.quote(url)}"
+
+
 def token_curl(credentials: DemoCredentials, grant: dict[str, str], *, secret: str | None = None) -> str:
     """The token request of seed 000, the client authenticating with HTTP Basic (RFC 6749 section 2.3.1)."""
     fields = {**grant, "client_id": credentials.client_id}
@@ -240,6 +286,10 @@ def commands(credentials: DemoCredentials) -> list[tuple[str, str]]:
         ("The signed-in user and their vehicles", api_curl(credentials, "/user")),
         ("The vehicles, a page at a time", api_curl(credentials, "/vehicles")),
         ("One vehicle's last position (GeoJSON)", api_curl(credentials, f"/vehicles/{first}/lastPosition")),
+        (
+            "The fleet's vehicles (Fleet Owner API v3, HTTP Basic)",
+            fleet_curl(credentials, f"/fleets/{credentials.fleet_id}/vehicles"),
+        ),
         (
             f"Sign in as {credentials.email} / {credentials.password} (open in a browser; the code lands on "
             f"{credentials.redirect_uri})",

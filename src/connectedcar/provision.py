@@ -14,10 +14,10 @@ from connectedcar.api.auth.tokens import TokenPair, TokenService
 from connectedcar.domain.brands import BY_REALM, brand_code, energy_name
 from connectedcar.domain.clock import Clock
 from connectedcar.domain.credentials import hash_password, hash_token, new_secret, password_problem
-from connectedcar.domain.entities import OAuthClient, User, Vehicle
-from connectedcar.domain.ids import new_client_id, new_user_id, new_vehicle_id
+from connectedcar.domain.entities import Fleet, OAuthClient, User, Vehicle
+from connectedcar.domain.ids import new_client_id, new_fleet_id, new_fleet_username, new_user_id, new_vehicle_id
 from connectedcar.domain.timefmt import to_ms
-from connectedcar.store import accounts, vehicles
+from connectedcar.store import accounts, fleets, vehicles
 
 
 class ProvisionError(Exception):
@@ -283,3 +283,68 @@ def issue_token(
     client = find_client(conn, client_id)
     pair = tokens.issue_direct(conn, client_id=client.client_id, user_id=user.id, realm=check_realm(realm))
     return user, client, pair
+
+
+# -- fleets ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewFleet:
+    fleet: Fleet
+    password: str  # the Basic password, shown once; only its scrypt hash is stored
+
+
+def new_fleet_password() -> str:
+    return new_secret(18)
+
+
+def find_fleet(conn: Connection, fleet_id: str) -> Fleet:
+    fleet = fleets.fleet_by_id(conn, fleet_id.strip())
+    if fleet is None:
+        raise ProvisionError(f"no fleet with id {fleet_id.strip()!r}")
+    return fleet
+
+
+def create_fleet(conn: Connection, clock: Clock, *, name: str) -> NewFleet:
+    """A fleet with its own client_id and HTTP Basic credentials (user name and a random password)."""
+    label = name.strip()
+    if not label or len(label) > 200:
+        raise ProvisionError("invalid fleet name: it must have 1 to 200 characters")
+    password = new_fleet_password()
+    now = clock.now()
+    fleet = Fleet(
+        id=new_fleet_id(),
+        name=label,
+        client_id=new_client_id(),
+        username=new_fleet_username(),
+        password_hash=hash_password(password),
+        created_at=now,
+        updated_at=now,
+    )
+    fleets.create_fleet(conn, fleet)
+    return NewFleet(fleet, password)
+
+
+def reset_fleet_password(conn: Connection, clock: Clock, fleet_id: str) -> str:
+    fleet = find_fleet(conn, fleet_id)
+    password = new_fleet_password()
+    fleets.set_password_hash(conn, fleet.id, hash_password(password), to_ms(clock.now()))
+    return password
+
+
+def delete_fleet(conn: Connection, fleet_id: str) -> tuple[Fleet, int]:
+    """Delete a fleet; its vehicles stay. Returns the fleet and how many vehicles it had."""
+    fleet = find_fleet(conn, fleet_id)
+    count, _ = fleets.vehicles_of_fleet(conn, fleet.id, limit=0)
+    fleets.delete_fleet(conn, fleet.id)
+    return fleet, count
+
+
+def add_to_fleet(
+    conn: Connection, clock: Clock, fleet_id: str, *, vin: str | None = None, vehicle_id: str | None = None
+) -> tuple[Fleet, Vehicle]:
+    """Put an existing vehicle in a fleet (a vehicle may be in several fleets); idempotent."""
+    fleet = find_fleet(conn, fleet_id)
+    vehicle = find_vehicle(conn, vin=vin, vehicle_id=vehicle_id)
+    fleets.add_vehicles(conn, fleet.id, [vehicle.id], to_ms(clock.now()))
+    return fleet, vehicle

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,6 +19,10 @@ from connectedcar.api.auth.oauth2 import routes as oauth2_routes
 from connectedcar.api.b2c.v2 import PREFIX as B2C_V2_PREFIX
 from connectedcar.api.b2c.v2.router import ROUTES as B2C_V2_ROUTES
 from connectedcar.api.cors import CrossOriginMiddleware
+from connectedcar.api.fleet import V3_PREFIX as FLEET_V3_PREFIX
+from connectedcar.api.fleet import auth as fleet_auth
+from connectedcar.api.fleet.routes import V2_ROUTES as FLEET_V2_ROUTES
+from connectedcar.api.fleet.routes import V3_ROUTES as FLEET_V3_ROUTES
 from connectedcar.api.ratelimit import RateLimitMiddleware
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.ingest import http_native
@@ -29,6 +34,16 @@ The B2C Connected Car API 2.0.0 of Groupe PSA / Stellantis (seed 000), served by
 Every call needs an OAuth2 access token (`Authorization: Bearer ...`, from
 `/accounts/signin/v1/{brand}/oauth2/token`) and your application's `client_id` query parameter.
 Responses are `application/hal+json`, positions `application/geo+json`. 120 requests per 60 s per client.
+
+The Fleet Owner API v2 (`/fleets...`, seed 001) answers under the same prefix: HTTP Basic credentials
+of a fleet (`connectedcar admin fleet create`) and the fleet's `client_id`.
+"""
+
+_FLEET_V3_DESCRIPTION = """The Fleet Owner API v3 of Groupe PSA / Stellantis (seed 001), served by connectedcar.
+
+Every call needs the fleet's HTTP Basic credentials and its `client_id` query parameter (both printed by
+`connectedcar admin fleet create`). Collections page with indexRange/pageSize (or limit/offset);
+lastPosition answers `application/vnd.geo+json`.
 """
 
 
@@ -54,14 +69,23 @@ def _surface(title: str, description: str, routes: list[BaseRoute]) -> FastAPI:
     )
 
 
-def _documentation(app: FastAPI, prefix: str, surface: FastAPI) -> None:
+def _b2c_and_fleet(schema: dict[str, Any]) -> dict[str, Any]:
+    return fleet_auth.document(bearer.document(schema))
+
+
+def _documentation(
+    app: FastAPI,
+    prefix: str,
+    surface: FastAPI,
+    secure: Callable[[dict[str, Any]], dict[str, Any]] = bearer.document,
+) -> None:
     schema: dict[str, Any] = {}
 
     @app.get(f"{prefix}/openapi.json", include_in_schema=False)
     async def openapi() -> Response:
         if not schema:
             # As the official files: a server URL, and paths relative to it.
-            document = bearer.document(surface.openapi())
+            document = secure(surface.openapi())
             document["servers"] = [{"url": prefix}]
             document["paths"] = {path.removeprefix(prefix): item for path, item in document["paths"].items()}
             schema.update(document)
@@ -81,14 +105,17 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        routes=list(B2C_V2_ROUTES),
+        routes=[*B2C_V2_ROUTES, *FLEET_V2_ROUTES, *FLEET_V3_ROUTES],
         telemetry=NO_TELEMETRY,
     )
     app.state.runtime = runtime
+    app.state.fleet_authenticator = fleet_auth.FleetAuthenticator(runtime)
     errors.install(app)
 
-    v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, B2C_V2_ROUTES)
-    _documentation(app, B2C_V2_PREFIX, v2)
+    v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, [*B2C_V2_ROUTES, *FLEET_V2_ROUTES])
+    _documentation(app, B2C_V2_PREFIX, v2, _b2c_and_fleet)
+    v3 = _surface("Connected Car Fleet Owner v3", _FLEET_V3_DESCRIPTION, FLEET_V3_ROUTES)
+    _documentation(app, FLEET_V3_PREFIX, v3, fleet_auth.document)
     app.include_router(oauth2_routes.router)
     app.include_router(http_native.router)
 
@@ -101,6 +128,9 @@ def create_app(runtime: Runtime) -> FastAPI:
                 "b2c-v2": {"href": B2C_V2_PREFIX},
                 "b2c-v2-openapi": {"href": f"{B2C_V2_PREFIX}/openapi.json"},
                 "b2c-v2-docs": {"href": f"{B2C_V2_PREFIX}/docs"},
+                "fleet-v3": {"href": f"{FLEET_V3_PREFIX}/fleets"},
+                "fleet-v3-openapi": {"href": f"{FLEET_V3_PREFIX}/openapi.json"},
+                "fleet-v3-docs": {"href": f"{FLEET_V3_PREFIX}/docs"},
                 "oauth2-authorize": {"href": "/accounts/signin/v1/{brand}/oauth2/authorize", "templated": True},
                 "oauth2-token": {"href": "/accounts/signin/v1/{brand}/oauth2/token", "templated": True},
             },

@@ -167,3 +167,16 @@ class EcoDriving:
 
 COLLISION_LEVELS = ("NONE", "FIXABLE", "LOW", "MEDIUM", "HIGH")
 EVENT_TYPES = ("TRIP", "ALERT", "COLLISION", "REFUEL", "FUEL_STOLEN")
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """A fleet owner's fleet: its own client_id and HTTP Basic credentials (the password as a hash)."""
+
+    id: str
+    name: str
+    client_id: str
+    username: str
+    password_hash: str
+    created_at: datetime
+    updated_at: datetime

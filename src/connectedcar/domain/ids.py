@@ -27,3 +27,12 @@ def position_id(vehicle_id: str, session: int, when: datetime) -> str:
 
 def trip_id(vehicle_id: str, session: int, seq: int) -> str:
     return f"{vehicle_id}-{session}-{seq}"
+
+
+def new_fleet_id() -> str:
+    """24 lowercase hex digits, as the fleet specs' example (0a123bc5d1e873066454b4d9)."""
+    return secrets.token_hex(12)
+
+
+def new_fleet_username() -> str:
+    return "fleet-" + secrets.token_hex(6)

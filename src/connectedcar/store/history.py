@@ -214,6 +214,17 @@ def telemetry_page(
     return total, [_telemetry(r) for r in rows]
 
 
+def recent_telemetry(conn: Connection, vehicle_id: str, limit: int) -> Sequence[TelemetryRecord]:
+    """The vehicle's newest telemetry records, newest first, without counting them all (for status)."""
+    query = (
+        select(t.telemetry)
+        .where(t.telemetry.c.vehicle_id == vehicle_id)
+        .order_by(t.telemetry.c.recorded_at.desc(), t.telemetry.c.id.desc())
+        .limit(limit)
+    )
+    return [_telemetry(r) for r in conn.execute(query)]
+
+
 # -- trips and waypoints -------------------------------------------------------------------------
 
 

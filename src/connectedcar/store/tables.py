@@ -257,3 +257,25 @@ vehicle_states = Table(
     Column("state", JSON, nullable=False),  # the pipeline's per-vehicle state, so restarts resume it
     Column("updated_at", BigInteger, nullable=False),
 )
+
+fleets = Table(
+    "fleets",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # The fleet's own client_id (the specs' ClientId query key), not an oauth_clients row: fleet calls
+    # authenticate with HTTP Basic (and, later, a client certificate), never with OAuth2 tokens.
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("username", String(64), nullable=False, unique=True),  # HTTP Basic user name
+    Column("password_hash", String(200), nullable=False),  # scrypt, as users' passwords
+    *_stamps(),
+)
+
+# A vehicle may belong to several fleets (a leasing company's and an insurer's, say): the key is the pair.
+fleet_vehicles = Table(
+    "fleet_vehicles",
+    metadata,
+    Column("fleet_id", String(24), ForeignKey("fleets.id", ondelete="CASCADE"), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("added_at", BigInteger, nullable=False),
+)

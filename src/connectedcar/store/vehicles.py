@@ -30,6 +30,11 @@ def _vehicle(row: Any) -> Vehicle:
     )
 
 
+def vehicle_from_row(row: Any) -> Vehicle:
+    """A vehicles row as a Vehicle (for repositories that join other tables to vehicles)."""
+    return _vehicle(row)
+
+
 def create_vehicle(conn: Connection, vehicle: Vehicle) -> None:
     conn.execute(
         insert(vehicles).values(
