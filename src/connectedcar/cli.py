@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from connectedcar import admin, logs, provision, server, simulation
+from connectedcar import admin, certs, logs, provision, server, simulation
 from connectedcar import demo as demo_account
 from connectedcar.api.app import create_app
 from connectedcar.cli_options import DatabaseOption, settings_with
@@ -30,6 +30,7 @@ __all__ = ["DatabaseOption", "app", "main", "settings_with"]
 
 app = typer.Typer(help="connectedcar: a self-hosted Connected Car platform.", no_args_is_help=True)
 app.add_typer(admin.app, name="admin")
+admin.app.command("certs")(certs.command)
 log = logging.getLogger("connectedcar")
 
 
@@ -40,16 +41,39 @@ def serve(
     osmand_port: Annotated[
         int | None, typer.Option(help="Port of the OsmAnd / Traccar Client protocol (default 5055; 0: off).")
     ] = None,
+    tls_cert: Annotated[
+        str | None, typer.Option(help="PEM certificate of the API: serve HTTPS (with --tls-key).")
+    ] = None,
+    tls_key: Annotated[str | None, typer.Option(help="PEM private key of --tls-cert.")] = None,
+    tls_client_ca: Annotated[
+        str | None, typer.Option(help="PEM CA: require client certificates it signed (mutual TLS).")
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run the platform: the HTTP API, the OsmAnd port and the report processor (migrating the database first)."""
-    settings = settings_with(database, host=host, port=port, osmand_port=osmand_port)
+    """Run the platform: the HTTP API, the OsmAnd port and the report processor (migrating the database first).
+
+    With --tls-cert and --tls-key the API is served over HTTPS; with --tls-client-ca too, clients must
+    present a certificate signed by that CA (`connectedcar admin certs` issues a local set).
+    """
+    settings = settings_with(
+        database,
+        host=host,
+        port=port,
+        osmand_port=osmand_port,
+        tls_cert_file=tls_cert,
+        tls_key_file=tls_key,
+        tls_client_ca_file=tls_client_ca,
+    )
+    problem = server.tls_problem(settings)
+    if problem:
+        admin.fail(problem)
     logs.configure(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
     log.info(
         "serving",
         extra={
             "url": settings.base_url(),
+            "tls": ("mutual" if settings.tls_client_ca_file else "on") if settings.tls else "off",
             "osmand": f"{settings.host}:{settings.osmand_port}" if settings.osmand_port else "off",
             "database": runtime.store.engine.url.render_as_string(),
         },

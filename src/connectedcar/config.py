@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         "(revocations in the same process take effect at once).",
     )
     max_page_size: int = Field(1000, ge=1, description="Largest limit/pageSize a collection accepts.")
+    tls_cert_file: str = Field(
+        "",
+        description="PEM certificate (chain) of the HTTP API; with tls_key_file the API is served over HTTPS "
+        "(empty: plain HTTP).",
+    )
+    tls_key_file: str = Field("", description="PEM private key of tls_cert_file.")
+    tls_client_ca_file: str = Field(
+        "",
+        description="PEM CA certificate(s): with TLS on, clients must present a certificate signed by one "
+        "(mutual TLS); empty: no client certificate asked for.",
+    )
     osmand_port: int = Field(
         5055, ge=0, le=65535, description="Port of the OsmAnd / Traccar Client protocol (0: not served)."
     )
@@ -75,5 +86,11 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field("console", description="'json' for one JSON object a line, 'console' for humans.")
 
+    @property
+    def tls(self) -> bool:
+        """Whether the HTTP API is served over TLS (the OsmAnd port never is: phones speak plain HTTP)."""
+        return bool(self.tls_cert_file and self.tls_key_file)
+
     def base_url(self) -> str:
-        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return self.public_url.rstrip("/") or f"{scheme}://{self.host}:{self.port}"
