@@ -6,7 +6,8 @@ Two servers, one process each, on loopback, over the same SQLite database:
   full  `connectedcar serve`: the real app (OAuth2 bearer check, client_id, rate limiting, ownership
         check, SQLite read, GeoJSON rendering); the rate limit is raised through
         CONNECTEDCAR_RATE_LIMIT_REQUESTS so that no 429 distorts the numbers, but stays in the path.
-  bare  a Starlette route running the same query (store.history.last_position) on an engine built
+  bare  a Starlette route running the same statement as the endpoint (store.history.vehicle_last_position:
+        ownership and last position in one round trip) on an engine built
         the same way (store.database.create_store_engine), returning the position as JSON.
 The load comes from this process (not the servers'): a fixed number of requests over a fixed number
 of concurrent keep-alive connections, every response checked to be 200. Rounds alternate the
