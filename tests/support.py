@@ -48,6 +48,7 @@ from connectedcar.domain.ids import (
     trip_id,
 )
 from connectedcar.domain.timefmt import to_ms
+from connectedcar.provision import new_webhook_secret
 from connectedcar.runtime import Runtime, build_runtime
 from connectedcar.store import accounts, fleets, history, vehicles
 from connectedcar.store.database import normalize_url
@@ -248,6 +249,7 @@ class World:
             password_hash=hash_password(password),
             created_at=now,
             updated_at=now,
+            webhook_secret=new_webhook_secret(),
         )
         with self.runtime.store.transaction() as conn:
             fleets.create_fleet(conn, fleet)

@@ -454,10 +454,16 @@ def fleet_create(
         url = f"{rt.settings.base_url()}/connectedcar/v3/fleets?client_id={created.fleet.client_id}"
     fleet = created.fleet
     if as_json:
-        _print_json({**_fleet_json(fleet), "password": created.password})
+        _print_json({**_fleet_json(fleet), "password": created.password, "webhookSecret": fleet.webhook_secret})
         return
     _print_fields(
-        [("id", fleet.id), ("client_id", fleet.client_id), ("username", fleet.username), ("password", created.password)]
+        [
+            ("id", fleet.id),
+            ("client_id", fleet.client_id),
+            ("username", fleet.username),
+            ("password", created.password),
+            ("webhook_secret", fleet.webhook_secret or ""),
+        ]
     )
     typer.echo("note: the password is shown only this once; only its hash is stored.", err=True)
     typer.echo(f"use: curl -s -u '{fleet.username}:<password>' '{url}'", err=True)

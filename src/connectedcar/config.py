@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         False,
         description="Allow webhook targets on loopback, private and other non-public addresses (local receivers).",
     )
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="How long one webhook request may take before it counts as failed (seconds)."
+    )
+    webhook_concurrency: int = Field(
+        16, ge=1, le=1024, description="Webhook requests in flight at once (one per monitor or callback at most)."
+    )
+    max_monitors_per_fleet: int = Field(1000, ge=1, description="Monitors one fleet may hold.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field("console", description="'json' for one JSON object a line, 'console' for humans.")
 

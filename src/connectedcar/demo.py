@@ -71,6 +71,7 @@ class DemoCredentials:
     fleet_client_id: str = ""
     fleet_username: str = ""
     fleet_password: str = ""
+    fleet_webhook_secret: str = ""  # verifies the signatures of the fleet's webhook requests
     # What this run created or reset (not written to the file): for the console summary.
     changes: list[str] = field(default_factory=list)
 
@@ -233,6 +234,7 @@ def bootstrap(
         fleet_client_id=demo_fleet.client_id,
         fleet_username=demo_fleet.username,
         fleet_password=fleet_password,
+        fleet_webhook_secret=demo_fleet.webhook_secret or "",
         changes=changes,
     )
     write_credentials(credentials_path, credentials)

@@ -4,7 +4,9 @@ bad input raises ProvisionError with a message an operator can act on."""
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -298,6 +300,11 @@ def new_fleet_password() -> str:
     return new_secret(18)
 
 
+def new_webhook_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
 def find_fleet(conn: Connection, fleet_id: str) -> Fleet:
     fleet = fleets.fleet_by_id(conn, fleet_id.strip())
     if fleet is None:
@@ -320,6 +327,7 @@ def create_fleet(conn: Connection, clock: Clock, *, name: str) -> NewFleet:
         password_hash=hash_password(password),
         created_at=now,
         updated_at=now,
+        webhook_secret=new_webhook_secret(),
     )
     fleets.create_fleet(conn, fleet)
     return NewFleet(fleet, password)

@@ -10,7 +10,10 @@ from connectedcar.api.auth.tokens import TokenService
 from connectedcar.api.ratelimit import RateLimiter
 from connectedcar.bus.inprocess import InProcessBus
 from connectedcar.config import Settings
+from connectedcar.delivery.worker import DeliveryWorker
 from connectedcar.domain.clock import Clock, SystemClock
+from connectedcar.monitoring.registry import MonitorRegistry
+from connectedcar.monitoring.subscriptions import MonitorSubscriptions
 from connectedcar.processing import gc_tuning
 from connectedcar.processing.processor import ReportProcessor
 from connectedcar.store.store import Store
@@ -27,14 +30,22 @@ class Runtime:
     login_throttle: LoginThrottle
     bus: InProcessBus
     processor: ReportProcessor
+    monitors: MonitorRegistry
+    monitor_subscriptions: MonitorSubscriptions
+    delivery: DeliveryWorker
 
     def start(self) -> None:
-        """Start the background work: the report processor (with the collector tuned for it)."""
+        """Start the background work: the monitors in force, the report processor (with the collector
+        tuned for it) and the delivery worker."""
         gc_tuning.tune()
+        with self.store.transaction() as conn:
+            self.monitors.load(conn)
         self.processor.start()
+        self.delivery.start()
 
     def close(self) -> None:
         self.processor.stop()
+        self.delivery.stop()
         self.store.close()
 
 
@@ -43,6 +54,16 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     clock = clock or SystemClock()
     store = Store.open(settings.database_url)
     bus = InProcessBus(clock, settings.reorder_window_ms, settings.max_pending_reports)
+    monitors = MonitorRegistry()
+    monitor_subscriptions = MonitorSubscriptions(store)
+    delivery = DeliveryWorker(
+        store,
+        clock,
+        {"monitor": monitor_subscriptions},
+        timeout_s=settings.webhook_timeout_seconds,
+        concurrency=settings.webhook_concurrency,
+        allow_private=settings.webhook_allow_private,
+    )
     return Runtime(
         settings=settings,
         clock=clock,
@@ -56,5 +77,8 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
             window_seconds=settings.login_failure_window_seconds,
         ),
         bus=bus,
-        processor=ReportProcessor(store, clock, bus),
+        processor=ReportProcessor(store, clock, bus, monitors=monitors, on_events=delivery.wake),
+        monitors=monitors,
+        monitor_subscriptions=monitor_subscriptions,
+        delivery=delivery,
     )

@@ -99,6 +99,54 @@ def literal(value: float | bool | str) -> str:
     return str(value)
 
 
+def render_event(monitor: MonitorContext, event: PendingEvent) -> dict[str, Any]:
+    """One event of the MonitorEvents body, as the outbox keeps it."""
+    item: dict[str, Any] = {"eventId": event_id(monitor.monitor_id, event.vehicle.vehicle_id, event.firing)}
+    if monitor.fleet_id is not None:
+        item["fleetId"] = monitor.fleet_id
+    item["vin"] = event.vehicle.vin
+    item["eventDate"] = format_ms(event.firing.at_ms)
+    item["values"] = [v.to_json() for v in event.values]
+    item["extensions"] = [dict(x) for x in event.extensions]
+    item["refresh"] = event.firing.kind == "refresh"
+    return item
+
+
+def placeholder_context(
+    target: WebhookTarget, vehicles: set[VehicleContext], *, fleet_id: str | None, subscription_id: str, label: str
+) -> PlaceholderContext:
+    """The placeholder values of one request; a vehicle-scoped target needs all its events from one vehicle."""
+    single = next(iter(vehicles)) if len(vehicles) == 1 else None
+    if target.vehicle_scoped and single is None:
+        raise ValueError("this webhook names the vehicle: batch its events per vehicle")
+    return PlaceholderContext(
+        vin=single.vin if single else None,
+        vehicle_id=single.vehicle_id if single else None,
+        fleet_id=fleet_id,
+        monitor_id=subscription_id,
+        monitor_label=label,
+    )
+
+
+def assemble(
+    target: WebhookTarget,
+    id_field: str,
+    subscription_id: str,
+    context: PlaceholderContext,
+    items: Sequence[Mapping[str, Any]],
+) -> Message:
+    """A request body {<id_field>, attributes, events} from rendered events (each with its eventId)."""
+    if not items:
+        raise ValueError("a message carries at least one event")
+    ids = tuple(str(item["eventId"]) for item in items)
+    body: dict[str, Any] = {
+        id_field: subscription_id,
+        "attributes": target.body_attributes(context),
+        "events": [dict(item) for item in items],
+    }
+    return Message(id=message_id(ids), body=body, context=context, event_ids=ids)
+
+
 def build_monitor_events(target: WebhookTarget, monitor: MonitorContext, events: Sequence[PendingEvent]) -> Message:
     """The MonitorEvents body for these events (one, or a batch), in the order given.
 
@@ -106,32 +154,11 @@ def build_monitor_events(target: WebhookTarget, monitor: MonitorContext, events:
     """
     if not events:
         raise ValueError("a message carries at least one event")
-    vehicles = {e.vehicle for e in events}
-    single = next(iter(vehicles)) if len(vehicles) == 1 else None
-    if target.vehicle_scoped and single is None:
-        raise ValueError("this webhook names the vehicle: batch its events per vehicle")
-    context = PlaceholderContext(
-        vin=single.vin if single else None,
-        vehicle_id=single.vehicle_id if single else None,
+    context = placeholder_context(
+        target,
+        {e.vehicle for e in events},
         fleet_id=monitor.fleet_id,
-        monitor_id=monitor.monitor_id,
-        monitor_label=monitor.label,
+        subscription_id=monitor.monitor_id,
+        label=monitor.label,
     )
-    ids = tuple(event_id(monitor.monitor_id, e.vehicle.vehicle_id, e.firing) for e in events)
-    rendered = []
-    for eid, event in zip(ids, events, strict=True):
-        item: dict[str, Any] = {"eventId": eid}
-        if monitor.fleet_id is not None:
-            item["fleetId"] = monitor.fleet_id
-        item["vin"] = event.vehicle.vin
-        item["eventDate"] = format_ms(event.firing.at_ms)
-        item["values"] = [v.to_json() for v in event.values]
-        item["extensions"] = [dict(x) for x in event.extensions]
-        item["refresh"] = event.firing.kind == "refresh"
-        rendered.append(item)
-    body: dict[str, Any] = {
-        "monitorId": monitor.monitor_id,
-        "attributes": target.body_attributes(context),
-        "events": rendered,
-    }
-    return Message(id=message_id(ids), body=body, context=context, event_ids=ids)
+    return assemble(target, "monitorId", monitor.monitor_id, context, [render_event(monitor, e) for e in events])

@@ -180,3 +180,4 @@ class Fleet:
     password_hash: str
     created_at: datetime
     updated_at: datetime
+    webhook_secret: str | None = None  # signs webhook requests (Standard Webhooks `whsec_...`)

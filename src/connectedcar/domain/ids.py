@@ -34,5 +34,10 @@ def new_fleet_id() -> str:
     return secrets.token_hex(12)
 
 
+def new_monitor_id() -> str:
+    """32 lowercase hex digits."""
+    return secrets.token_hex(16)
+
+
 def new_fleet_username() -> str:
     return "fleet-" + secrets.token_hex(6)

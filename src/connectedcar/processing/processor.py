@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -25,7 +25,9 @@ from connectedcar.domain.reports import Report, VehicleProfile
 from connectedcar.domain.timefmt import from_ms
 from connectedcar.engine import pipeline
 from connectedcar.engine.outputs import Outputs
-from connectedcar.store import history, vehicle_states, vehicles
+from connectedcar.monitoring.registry import MonitorChanges, MonitorRegistry
+from connectedcar.store import history, outbox, vehicle_states, vehicles
+from connectedcar.store import monitors as monitor_store
 from connectedcar.store.store import Store
 
 log = logging.getLogger("connectedcar.processing")
@@ -41,6 +43,7 @@ class ProcessorStats:
     failed_batches: int = 0
     dropped_reports: int = 0
     rejections: dict[str, int] = field(default_factory=dict)
+    monitor_events: int = 0
 
 
 def write_outputs(conn: Connection, out: Outputs, now_ms: int) -> None:
@@ -67,6 +70,8 @@ class ReportProcessor:
         *,
         state_flush_ms: int = 10_000,
         tick_interval_ms: int = 5_000,
+        monitors: MonitorRegistry | None = None,
+        on_events: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -75,6 +80,8 @@ class ReportProcessor:
         self.state_flush_ms = state_flush_ms
         self.tick_interval_ms = tick_interval_ms
         self.stats = ProcessorStats()
+        self.monitors = monitors if monitors is not None else MonitorRegistry()
+        self.on_events = on_events  # told when a committed batch queued webhook events
         self._states: dict[str, pipeline.VehicleState] = {}
         self._profiles: dict[str, VehicleProfile] = {}
         self._flushed_at: dict[str, int] = {}
@@ -141,6 +148,8 @@ class ReportProcessor:
     def _process(self, batch: Mapping[str, list[Report]]) -> Outputs:
         now_ms = self._now_ms()
         out = Outputs()
+        changes = MonitorChanges()
+        watching = len(self.monitors) > 0
         with self.store.transaction() as conn:
             self._load(conn, batch.keys())
             advanced: dict[str, pipeline.VehicleState] = {}
@@ -153,7 +162,14 @@ class ReportProcessor:
                 state = self._states.get(vehicle_id)
                 trips_before = len(out.trips)
                 for report in reports:
+                    if not watching:
+                        state, _ = pipeline.process(state, profile, report, now_ms, self.config, out)
+                        continue
+                    previous_fix = state.last_fix if state is not None else None
+                    before = state.last_at_ms if state is not None else -1
                     state, _ = pipeline.process(state, profile, report, now_ms, self.config, out)
+                    if state.last_at_ms != before:  # accepted, in order: the monitors see it
+                        self.monitors.evaluate(vehicle_id, previous_fix, report, now_ms, state, changes)
                 if state is not None:
                     advanced[vehicle_id] = state
                 if len(out.trips) != trips_before:
@@ -165,7 +181,9 @@ class ReportProcessor:
                 if vid in trip_changed or now_ms - self._flushed_at.get(vid, 0) >= self.state_flush_ms
             }
             vehicle_states.save(conn, due, now_ms)
+            self._write_monitor_changes(conn, changes, now_ms)
         # Committed: only now do the states move forward.
+        self._after_monitor_commit(changes)
         self._states.update(advanced)
         for vid in due:
             self._flushed_at[vid] = now_ms
@@ -187,11 +205,18 @@ class ReportProcessor:
                 if produced.trips or produced.maintenance or produced.events:
                     out.extend(produced)
                     advanced[vehicle_id] = new_state
-            if not advanced:
+            changes = MonitorChanges()
+            if len(self.monitors):
+                with self.store.transaction() as conn:
+                    self.monitors.refresh_membership(conn)
+                changes = self.monitors.tick(now_ms, {**self._states, **advanced})
+            if not advanced and not changes.states:
                 return out
             with self.store.transaction() as conn:
                 write_outputs(conn, out, now_ms)
                 vehicle_states.save(conn, {vid: s.to_json() for vid, s in advanced.items()}, now_ms)
+                self._write_monitor_changes(conn, changes, now_ms)
+            self._after_monitor_commit(changes)
             self._states.update(advanced)
             for vid in advanced:
                 self._flushed_at[vid] = now_ms
@@ -222,6 +247,19 @@ class ReportProcessor:
         self._flushed_at.pop(vehicle_id, None)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _write_monitor_changes(self, conn: Connection, changes: MonitorChanges, now_ms: int) -> None:
+        """The monitors' new states and their events, in the transaction of the update that caused them."""
+        if changes.dirty:
+            monitor_store.save_states(conn, changes.rows(), now_ms)
+        if changes.events:
+            outbox.enqueue(conn, changes.events)
+
+    def _after_monitor_commit(self, changes: MonitorChanges) -> None:
+        self.monitors.apply(changes)
+        self.stats.monitor_events += len(changes.events)
+        if changes.events and self.on_events is not None:
+            self.on_events()
 
     def _load(self, conn: Connection, vehicle_ids: Iterable[str]) -> None:
         missing = [vid for vid in vehicle_ids if vid not in self._profiles]

@@ -72,16 +72,19 @@ def insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
         conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
 
 
-def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str, keep: tuple[str, ...] = ()) -> None:
-    """Insert rows, or update every column but the key and `keep` where the key exists."""
+def upsert(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], key: str | tuple[str, ...], keep: tuple[str, ...] = ()
+) -> None:
+    """Insert rows, or update every column but the key (one column or several) and `keep` where it exists."""
     if not rows:
         return
+    keys = (key,) if isinstance(key, str) else key
     # One batch can carry the same key twice (a trip's start and its stop): the last one wins.
     # PostgreSQL refuses to update one row twice in a statement, so collapse them first.
-    rows = list({row[key]: row for row in rows}.values())
+    rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
     statement = _insert(conn, table)
-    changed = {c: statement.excluded[c] for c in rows[0] if c != key and c not in keep}
-    conn.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed), rows)
+    changed = {c: statement.excluded[c] for c in rows[0] if c not in keys and c not in keep}
+    conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changed), rows)
 
 
 _BULK_SQL: dict[tuple[str, tuple[str, ...], str], str] = {}

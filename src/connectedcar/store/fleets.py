@@ -23,6 +23,7 @@ def _fleet(row: Any) -> Fleet:
         password_hash=row.password_hash,
         created_at=from_ms(row.created_at),
         updated_at=from_ms(row.updated_at),
+        webhook_secret=row.webhook_secret,
     )
 
 
@@ -34,6 +35,7 @@ def create_fleet(conn: Connection, fleet: Fleet) -> None:
             client_id=fleet.client_id,
             username=fleet.username,
             password_hash=fleet.password_hash,
+            webhook_secret=fleet.webhook_secret,
             created_at=to_ms(fleet.created_at),
             updated_at=to_ms(fleet.updated_at),
         )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -268,6 +269,9 @@ fleets = Table(
     Column("client_id", String(64), nullable=False, unique=True),
     Column("username", String(64), nullable=False, unique=True),  # HTTP Basic user name
     Column("password_hash", String(200), nullable=False),  # scrypt, as users' passwords
+    # The key that signs the fleet's webhook requests (Standard Webhooks `whsec_...`). Kept as is, not
+    # hashed: the platform must compute HMACs with it. It authenticates nothing to the platform.
+    Column("webhook_secret", String(80), nullable=True),
     *_stamps(),
 )
 
@@ -278,4 +282,71 @@ fleet_vehicles = Table(
     Column("fleet_id", String(24), ForeignKey("fleets.id", ondelete="CASCADE"), primary_key=True),
     Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("added_at", BigInteger, nullable=False),
+)
+
+# An integer key that autoincrements on SQLite (INTEGER PRIMARY KEY) and PostgreSQL (BIGSERIAL) alike.
+SerialKey = BigInteger().with_variant(Integer(), "sqlite")
+
+monitors = Table(
+    "monitors",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("fleet_id", String(24), ForeignKey("fleets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("label", String(200), nullable=False),
+    Column("status", String(8), nullable=False),  # Running, Paused (the spec's MonitorStatus)
+    Column("body", JSON, nullable=False),  # the MonitorParameter as accepted, rendered back by GET
+    *_stamps(),
+)
+
+# What each monitor remembers about each vehicle (engine.monitors.evaluation.MonitorVehicleState).
+monitor_states = Table(
+    "monitor_states",
+    metadata,
+    Column("monitor_id", String(40), ForeignKey("monitors.id", ondelete="CASCADE"), primary_key=True),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# The transactional outbox: every event to post to a webhook, written in the transaction that caused it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", SerialKey, primary_key=True, autoincrement=True),  # delivery order
+    Column("event_id", String(64), nullable=False),  # stable: the same firing is never queued twice
+    Column("kind", String(8), nullable=False),  # monitor, remote
+    Column("subscription_id", String(40), nullable=False),  # the monitor or remote callback
+    Column("fleet_id", String(24), nullable=True),
+    Column("vehicle_id", String(32), nullable=True),
+    Column("vin", String(17), nullable=True),
+    Column("batch_key", String(80), nullable=False),  # events that may share a request (and keep order)
+    Column("event", JSON, nullable=False),  # the rendered event of the payload
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("message_id", String(64), nullable=True),  # set when grouped into a request (webhook-id)
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("delivered_at", BigInteger, nullable=True),
+    Column("failed_at", BigInteger, nullable=True),  # given up (retry policy spent, refused, expired)
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    Index("ix_outbox_pending", "delivered_at", "failed_at", "batch_key", "seq"),
+    Index("ix_outbox_subscription", "subscription_id", "seq"),
+)
+
+# Every attempt at posting a message, delivered or not.
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", SerialKey, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("subscription_id", String(40), nullable=False),
+    Column("attempted_at", BigInteger, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("outcome", String(10), nullable=False),  # delivered, retry, failed
+    Column("status_code", Integer, nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    Index("ix_delivery_attempts_subscription", "subscription_id", "attempted_at"),
 )

@@ -1,0 +1,1 @@
+"""Monitors at work: their full definitions, their evaluation against processed reports, their events."""
