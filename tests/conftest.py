@@ -33,6 +33,20 @@ def server(runtime: Runtime) -> Iterator[Server]:
 
 
 @pytest.fixture
+def fresh(backend: str, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime of its own (nothing started), on an empty database, allowing loopback webhooks."""
+    with database(backend, tmp_path) as url:
+        rt = make_runtime(url, webhook_allow_private=True)
+        yield rt
+        rt.close()
+
+
+@pytest.fixture
+def fresh_world(fresh: Runtime) -> World:
+    return World(fresh)
+
+
+@pytest.fixture
 def world(runtime: Runtime) -> World:
     return World(runtime)
 

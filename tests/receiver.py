@@ -29,7 +29,7 @@ class Receiver:
     `received` keeps every request; `delivered` only those answered with a 2xx.
     """
 
-    def __init__(self, respond: Callable[[Received], int] | None = None) -> None:
+    def __init__(self, respond: Callable[[Received], int] | None = None, port: int = 0) -> None:
         self.respond = respond or (lambda _: 200)
         self.received: list[Received] = []
         self.delivered: list[Received] = []
@@ -61,7 +61,8 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ThreadingHTTPServer.allow_reuse_address = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/hooks"

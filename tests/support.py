@@ -42,16 +42,20 @@ from connectedcar.domain.ids import (
     new_client_id,
     new_fleet_id,
     new_fleet_username,
+    new_monitor_id,
     new_user_id,
     new_vehicle_id,
     position_id,
     trip_id,
 )
 from connectedcar.domain.timefmt import to_ms
+from connectedcar.monitoring.definition import parse_definition
 from connectedcar.provision import new_webhook_secret
 from connectedcar.runtime import Runtime, build_runtime
 from connectedcar.store import accounts, fleets, history, vehicles
+from connectedcar.store import monitors as monitor_store
 from connectedcar.store.database import normalize_url
+from connectedcar.store.monitors import MonitorRow
 
 PG_URL_ENV = "CONNECTEDCAR_TEST_DATABASE_URL"
 START = datetime(2026, 11, 2, 8, 0, 0, tzinfo=UTC)
@@ -478,3 +482,15 @@ class World:
         with self.runtime.store.transaction() as conn:
             history.save_ecodriving(conn, found)
         return found
+
+
+def install(rt: Runtime, account: FleetAccount, body: dict[str, Any], *, status: str = "Running") -> MonitorRow:
+    """What POST /fleets/{fid}/monitors does once the body is valid: store it, put it in force."""
+    definition = parse_definition(body)
+    now_ms = to_ms(rt.clock.now())
+    row = MonitorRow(new_monitor_id(), account.fleet.id, definition.monitor.label, status, body, now_ms, now_ms)
+    with rt.store.transaction() as conn:
+        monitor_store.create(conn, row)
+        rt.monitors.refresh_membership(conn)
+    rt.monitors.put(row)
+    return row

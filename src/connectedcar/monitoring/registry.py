@@ -95,6 +95,7 @@ class MonitorRegistry:
         self._fleets_of: dict[str, set[str]] = {}  # vehicle -> fleets (with monitors)
         self._members: dict[str, set[str]] = {}  # fleet -> vehicles
         self._vins: dict[str, str] = {}
+        self.stale = False  # a monitor of a fleet whose members are not known yet: refresh_membership
 
     def __len__(self) -> int:
         return len(self._monitors)
@@ -127,7 +128,8 @@ class MonitorRegistry:
         live = LiveMonitor.of(row, definition)
         self._monitors[row.id] = live
         self._index.add(row.id, definition.monitor)
-        self._members.setdefault(row.fleet_id, set())
+        if row.fleet_id not in self._members:
+            self.stale = True
 
     def remove(self, monitor_id: str) -> None:
         with self._lock:
@@ -154,6 +156,7 @@ class MonitorRegistry:
                 self._vins[vehicle_id] = vin
             self._members = members
             self._fleets_of = fleets_of
+            self.stale = False
 
     def watch(self, fleet_id: str, vehicle_id: str, vin: str) -> None:
         """Count a vehicle in a fleet now (tests and benchmarks; the store is the usual source)."""

@@ -152,6 +152,8 @@ class ReportProcessor:
         watching = len(self.monitors) > 0
         with self.store.transaction() as conn:
             self._load(conn, batch.keys())
+            if watching and self.monitors.stale:
+                self.monitors.refresh_membership(conn)
             advanced: dict[str, pipeline.VehicleState] = {}
             trip_changed: set[str] = set()
             for vehicle_id, reports in batch.items():
