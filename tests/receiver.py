@@ -26,7 +26,7 @@ class Received:
 class Receiver:
     """Answers each POST with the status `respond` gives (default 200) and records what was delivered.
 
-    `received` keeps every request; `delivered` only those answered with a 2xx.
+    `received` keeps every request (as it arrives); `delivered` those answered with a 2xx.
     """
 
     def __init__(self, respond: Callable[[Received], int] | None = None, port: int = 0) -> None:
@@ -47,16 +47,21 @@ class Receiver:
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
                 )
-                status = receiver.respond(item)
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
                 with receiver._cond:
                     receiver.received.append(item)
-                    if 200 <= status < 300:
-                        receiver.delivered.append(item)
                     receiver._cond.notify_all()
+                status = receiver.respond(item)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:  # the sender is gone (killed, or timed out)
+                    return
+                if 200 <= status < 300:
+                    with receiver._cond:
+                        receiver.delivered.append(item)
+                        receiver._cond.notify_all()
 
             def log_message(self, *args: Any) -> None:
                 pass
