@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, bindparam, func, select
+from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, bindparam, func, or_, select
 
 from connectedcar.domain import telemetry as catalogue
 from connectedcar.domain.entities import (
@@ -27,15 +27,21 @@ from connectedcar.domain.timefmt import from_ms, to_ms
 from connectedcar.store import tables as t
 from connectedcar.store.database import bulk_insert_new, insert_new, json_text, upsert
 
+TimeSpan = tuple[datetime | None, datetime | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """A page of a time-filtered collection: since/until (inclusive) and offset/limit."""
+    """A page of a time-filtered collection: since/until (inclusive) and offset/limit.
+
+    `spans` (the Fleet API's `timestamps`) are further (since, until) ranges, either end open: an item
+    is kept when its time falls in any of them."""
 
     offset: int = 0
     limit: int = 10
     since: datetime | None = None
     until: datetime | None = None
+    spans: tuple[TimeSpan, ...] = ()
 
 
 def _ms(value: datetime | None) -> int | None:
@@ -46,13 +52,25 @@ def _opt(ms: int | None) -> datetime | None:
     return None if ms is None else from_ms(ms)
 
 
-def _time_filter(column: Column[int], window: Window) -> list[ColumnElement[bool]]:
+def _span(column: Column[int], since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    if window.since is not None:
-        clauses.append(column >= to_ms(window.since))
-    if window.until is not None:
-        clauses.append(column <= to_ms(window.until))
+    if since is not None:
+        clauses.append(column >= to_ms(since))
+    if until is not None:
+        clauses.append(column <= to_ms(until))
     return clauses
+
+
+def _time_filter(column: Column[int], window: Window) -> list[ColumnElement[bool]]:
+    clauses = _span(column, window.since, window.until)
+    if window.spans:
+        clauses.append(or_(*(and_(True, *_span(column, since, until)) for since, until in window.spans)))
+    return clauses
+
+
+def _in_fleet(column: Column[str], fleet_id: str) -> ColumnElement[bool]:
+    """The row's vehicle is one of the fleet's: how every fleet-wide read is scoped to its tenant."""
+    return column.in_(select(t.fleet_vehicles.c.vehicle_id).where(t.fleet_vehicles.c.fleet_id == fleet_id))
 
 
 def _page(
@@ -156,6 +174,22 @@ def positions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Position]
     return {r.id: _position(r) for r in conn.execute(select(t.positions).where(t.positions.c.id.in_(wanted)))}
 
 
+def position_at(conn: Connection, vehicle_id: str, at: datetime, not_before: datetime) -> Position | None:
+    """The vehicle's last position recorded at or before `at`, if one was recorded since `not_before`
+    (where the vehicle was when a telemetry record was collected)."""
+    row = conn.execute(
+        select(t.positions)
+        .where(
+            t.positions.c.vehicle_id == vehicle_id,
+            t.positions.c.recorded_at <= to_ms(at),
+            t.positions.c.recorded_at >= to_ms(not_before),
+        )
+        .order_by(t.positions.c.recorded_at.desc())
+        .limit(1)
+    ).first()
+    return _position(row) if row else None
+
+
 # -- telemetry ------------------------------------------------------------------------------------
 
 
@@ -205,8 +239,6 @@ def telemetry_page(
     if trip_id is not None:
         where.append(t.telemetry.c.trip_id == trip_id)
     if paths:
-        from sqlalchemy import or_
-
         where.append(
             or_(*(or_(t.telemetry.c.paths.contains(f"|{p}|"), t.telemetry.c.paths.contains(f"|{p}.")) for p in paths))
         )
@@ -310,14 +342,51 @@ def trip_owner(conn: Connection, trip_id: str) -> tuple[bool, str | None, str | 
     return (False, None, None) if row is None else (True, row.vehicle_id, row.user_id)
 
 
+@dataclass(frozen=True, slots=True)
+class TripFilter:
+    """The Fleet v3 trip filters: distance in km and duration in seconds, both bounds inclusive. A trip
+    still going on has no duration yet: a duration bound leaves it out."""
+
+    min_distance: float | None = None
+    max_distance: float | None = None
+    min_duration: float | None = None
+    max_duration: float | None = None
+
+
+def _trip_filter(found: TripFilter) -> list[ColumnElement[bool]]:
+    c = t.trips.c
+    clauses: list[ColumnElement[bool]] = []
+    if found.min_distance is not None:
+        clauses.append(c.distance >= found.min_distance)
+    if found.max_distance is not None:
+        clauses.append(c.distance <= found.max_distance)
+    if found.min_duration is not None or found.max_duration is not None:
+        clauses.append(c.stopped_at.is_not(None))
+    if found.min_duration is not None:
+        clauses.append(c.stopped_at - c.started_at >= round(found.min_duration * 1000))
+    if found.max_duration is not None:
+        clauses.append(c.stopped_at - c.started_at <= round(found.max_duration * 1000))
+    return clauses
+
+
 def trips_page(
-    conn: Connection, window: Window, *, vehicle_id: str | None = None, user_id: str | None = None
+    conn: Connection,
+    window: Window,
+    *,
+    vehicle_id: str | None = None,
+    user_id: str | None = None,
+    fleet_id: str | None = None,
+    filter: TripFilter | None = None,
 ) -> tuple[int, Sequence[Trip]]:
     where = _time_filter(t.trips.c.started_at, window)
     if vehicle_id is not None:
         where.append(t.trips.c.vehicle_id == vehicle_id)
     if user_id is not None:
         where.append(t.trips.c.vehicle_id.in_(select(t.vehicles.c.id).where(t.vehicles.c.user_id == user_id)))
+    if fleet_id is not None:
+        where.append(_in_fleet(t.trips.c.vehicle_id, fleet_id))
+    if filter is not None:
+        where += _trip_filter(filter)
     total, rows = _page(conn, t.trips, where, t.trips.c.started_at, window)
     return total, _trips_with_places(conn, rows)
 
@@ -351,24 +420,37 @@ def add_waypoints(conn: Connection, items: Iterable[Waypoint]) -> None:
     bulk_insert_new(conn, t.waypoints, _WAYPOINT_COLUMNS, rows)
 
 
-def waypoints_page(conn: Connection, trip_id: str, offset: int, limit: int) -> tuple[int, Sequence[Waypoint]]:
+def _waypoint(r: Any) -> Waypoint:
+    return Waypoint(
+        trip_id=r.trip_id,
+        seq=r.seq,
+        recorded_at=from_ms(r.recorded_at),
+        lon=r.lon,
+        lat=r.lat,
+        alt=r.alt,
+        heading=r.heading,
+        speed=r.speed,
+    )
+
+
+def _waypoints_where(trip_id: str, spans: Sequence[TimeSpan]) -> ColumnElement[bool]:
+    return and_(t.waypoints.c.trip_id == trip_id, *_time_filter(t.waypoints.c.recorded_at, Window(spans=tuple(spans))))
+
+
+def waypoints_page(
+    conn: Connection, trip_id: str, offset: int, limit: int, *, spans: Sequence[TimeSpan] = ()
+) -> tuple[int, Sequence[Waypoint]]:
     """Waypoints in driving order (oldest first): a path is read from its start."""
-    where = t.waypoints.c.trip_id == trip_id
+    where = _waypoints_where(trip_id, spans)
     total = conn.execute(select(func.count()).select_from(t.waypoints).where(where)).scalar_one()
     rows = conn.execute(select(t.waypoints).where(where).order_by(t.waypoints.c.seq).offset(offset).limit(limit))
-    return total, [
-        Waypoint(
-            trip_id=r.trip_id,
-            seq=r.seq,
-            recorded_at=from_ms(r.recorded_at),
-            lon=r.lon,
-            lat=r.lat,
-            alt=r.alt,
-            heading=r.heading,
-            speed=r.speed,
-        )
-        for r in rows
-    ]
+    return total, [_waypoint(r) for r in rows]
+
+
+def trip_waypoints(conn: Connection, trip_id: str, *, spans: Sequence[TimeSpan] = ()) -> Sequence[Waypoint]:
+    """All the trip's waypoints in driving order (for simplifying its path before paging it)."""
+    query = select(t.waypoints).where(_waypoints_where(trip_id, spans)).order_by(t.waypoints.c.seq)
+    return [_waypoint(r) for r in conn.execute(query)]
 
 
 # -- alerts ---------------------------------------------------------------------------------------
@@ -420,13 +502,20 @@ def save_alert(conn: Connection, alert: Alert, now: datetime) -> None:
 
 
 def alerts_page(
-    conn: Connection, window: Window, *, vehicle_id: str | None = None, trip_id: str | None = None
+    conn: Connection,
+    window: Window,
+    *,
+    vehicle_id: str | None = None,
+    trip_id: str | None = None,
+    fleet_id: str | None = None,
 ) -> tuple[int, Sequence[Alert]]:
     where = _time_filter(t.alerts.c.created_at, window)
     if vehicle_id is not None:
         where.append(t.alerts.c.vehicle_id == vehicle_id)
     if trip_id is not None:
         where.append(t.alerts.c.trip_id == trip_id)
+    if fleet_id is not None:
+        where.append(_in_fleet(t.alerts.c.vehicle_id, fleet_id))
     total, rows = _page(conn, t.alerts, where, t.alerts.c.created_at, window)
     return total, [_alert(r) for r in rows]
 
@@ -516,13 +605,20 @@ def collisions_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Collisio
 
 
 def collisions_page(
-    conn: Connection, window: Window, *, vehicle_id: str | None = None, trip_id: str | None = None
+    conn: Connection,
+    window: Window,
+    *,
+    vehicle_id: str | None = None,
+    trip_id: str | None = None,
+    fleet_id: str | None = None,
 ) -> tuple[int, Sequence[Collision]]:
     where = _time_filter(t.collisions.c.created_at, window)
     if vehicle_id is not None:
         where.append(t.collisions.c.vehicle_id == vehicle_id)
     if trip_id is not None:
         where.append(t.collisions.c.trip_id == trip_id)
+    if fleet_id is not None:
+        where.append(_in_fleet(t.collisions.c.vehicle_id, fleet_id))
     total, rows = _page(conn, t.collisions, where, t.collisions.c.created_at, window)
     return total, [_collision(r) for r in rows]
 
@@ -550,10 +646,7 @@ def save_maintenance(conn: Connection, m: Maintenance) -> None:
     save_maintenances(conn, [m])
 
 
-def maintenance_of(conn: Connection, vehicle_id: str) -> Maintenance | None:
-    row = conn.execute(select(t.maintenance).where(t.maintenance.c.vehicle_id == vehicle_id)).first()
-    if row is None:
-        return None
+def _maintenance(row: Any) -> Maintenance:
     return Maintenance(
         vehicle_id=row.vehicle_id,
         days=row.days,
@@ -561,6 +654,33 @@ def maintenance_of(conn: Connection, vehicle_id: str) -> Maintenance | None:
         created_at=from_ms(row.created_at),
         updated_at=from_ms(row.updated_at),
     )
+
+
+def maintenance_of(conn: Connection, vehicle_id: str) -> Maintenance | None:
+    row = conn.execute(select(t.maintenance).where(t.maintenance.c.vehicle_id == vehicle_id)).first()
+    return None if row is None else _maintenance(row)
+
+
+def fleet_maintenances_page(
+    conn: Connection, fleet_id: str, offset: int, limit: int
+) -> tuple[int, Sequence[tuple[Maintenance, str]]]:
+    """The maintenance countdowns of the fleet's vehicles that have one, with each vehicle's VIN, in the
+    order the vehicles joined the fleet (as its vehicle list)."""
+    joined = t.maintenance.join(
+        t.fleet_vehicles,
+        and_(t.fleet_vehicles.c.vehicle_id == t.maintenance.c.vehicle_id, t.fleet_vehicles.c.fleet_id == fleet_id),
+    ).join(t.vehicles, t.vehicles.c.id == t.maintenance.c.vehicle_id)
+    total = conn.execute(select(func.count()).select_from(joined)).scalar_one()
+    if total == 0 or offset >= total:
+        return total, []
+    query = (
+        select(t.maintenance, t.vehicles.c.vin)
+        .select_from(joined)
+        .order_by(t.fleet_vehicles.c.added_at, t.vehicles.c.vin)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, [(_maintenance(r), str(r.vin)) for r in conn.execute(query)]
 
 
 # -- events ---------------------------------------------------------------------------------------
@@ -637,3 +757,19 @@ def ecodriving_of(conn: Connection, trip_id: str) -> EcoDriving | None:
         created_at=from_ms(row.created_at),
         updated_at=from_ms(row.updated_at),
     )
+
+
+# -- fleets -------------------------------------------------------------------------------------
+
+
+def fleet_vins(conn: Connection, fleet_id: str, vehicle_ids: Iterable[str]) -> dict[str, str]:
+    """The VINs of those of the vehicles that are in the fleet (for fleet-wide lists)."""
+    wanted = list(set(vehicle_ids))
+    if not wanted:
+        return {}
+    query = (
+        select(t.vehicles.c.id, t.vehicles.c.vin)
+        .join(t.fleet_vehicles, t.fleet_vehicles.c.vehicle_id == t.vehicles.c.id)
+        .where(t.fleet_vehicles.c.fleet_id == fleet_id, t.vehicles.c.id.in_(wanted))
+    )
+    return {str(r.id): str(r.vin) for r in conn.execute(query)}

@@ -1,5 +1,7 @@
-"""Fleet API objects as the fleet specs name them (Fleet, VehicleItem, Position, Alert, Status), with
-links under the version the client called (/connectedcar/v2 or /connectedcar/v3)."""
+"""Fleet API objects as the fleet specs name them (Fleet, VehicleItem, Position, Alert, Status, Trip,
+Collision, Telemetry), with links under the version the client called (/connectedcar/v2 or /v3).
+Where the two specs give an object different shapes (Trip, Alert links, Telemetry), the version
+called decides."""
 
 from __future__ import annotations
 
@@ -11,11 +13,23 @@ from typing import Any
 from starlette.requests import Request
 
 from connectedcar.api.b2c.v2 import representations as b2c
+from connectedcar.api.fleet import telemetry_document
+from connectedcar.api.fleet.params import is_v2
 from connectedcar.api.paging import Page, collection
 from connectedcar.api.rendering import link
 from connectedcar.domain.alerts import CATALOGUE
 from connectedcar.domain.brands import BY_CODE
-from connectedcar.domain.entities import Alert, Fleet, Maintenance, Position, TelemetryRecord, Vehicle
+from connectedcar.domain.entities import (
+    Alert,
+    Collision,
+    Fleet,
+    Maintenance,
+    Position,
+    TelemetryRecord,
+    Trip,
+    Vehicle,
+    Waypoint,
+)
 
 date = b2c.date
 
@@ -23,12 +37,22 @@ date = b2c.date
 MOTORIZATION = {"Fuel": "Thermic", "Electric": "Electric", "Hybrid": "Hybrid"}
 # The v3 Alert.severity enum, from the catalogue's levels.
 SEVERITY = {"high": "Critical", "medium": "Warning", "low": "Information"}
+# The specs' CollisionDetails.severity, from seed 000's collision levels (NONE: no impact on that side).
+COLLISION_SEVERITY = {"FIXABLE": "Minimal", "LOW": "Minimal", "MEDIUM": "Minor", "HIGH": "Major"}
+# Both specs name the collisions' _embedded key with a capital C.
+COLLISIONS = "Collisions"
 
 
 def base(request: Request) -> str:
     """/connectedcar/v2 or /connectedcar/v3: the version the client called, for the links we answer with."""
     path = request.url.path
     return path[: path.index("/fleets")]
+
+
+def number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 6)
 
 
 def fleet_collection(
@@ -43,8 +67,9 @@ def fleet_collection(
 
 def fleet(request: Request, f: Fleet) -> dict[str, Any]:
     href = f"{base(request)}/fleets/{f.id}"
+    names = ("vehicles", "status", "maintenances", "alerts", "trips", "collisions")
     return {
-        "_links": {"self": link(href), "vehicles": link(f"{href}/vehicles")},
+        "_links": {"self": link(href), **{name: link(f"{href}/{name}") for name in names}},
         "id": f.id,
         "name": f.name,
         "createdAt": date(f.created_at),
@@ -67,6 +92,9 @@ def vehicle(request: Request, fleet_id: str, v: Vehicle) -> dict[str, Any]:
             "status": link(f"{href}/status"),
             "alerts": link(f"{href}/alerts"),
             "maintenance": link(f"{href}/maintenance"),
+            "trips": link(f"{href}/trips"),
+            "telemetry": link(f"{href}/telemetry"),
+            "collisions": link(f"{href}/collisions"),
         },
         "id": v.id,
         "vin": v.vin,
@@ -88,8 +116,13 @@ def position(p: Position, vin: str) -> dict[str, Any]:
 def alert(request: Request, fleet_id: str, a: Alert, locale: str, vin: str) -> dict[str, Any]:
     kind = CATALOGUE.get(a.type)
     href = vehicle_href(request, fleet_id, a.vehicle_id)
+    links: dict[str, Any] = {"self": link(f"{href}/alerts/{a.id}"), "vehicle": link(href)}
+    if a.trip_id:
+        # v2's Alert links one trip; v3's a list of them
+        trip = link(f"{href}/trips/{a.trip_id}")
+        links["trips"] = trip if is_v2(request) else [trip]
     body: dict[str, Any] = {
-        "_links": {"self": link(f"{href}/alerts/{a.id}"), "vehicle": link(href)},
+        "_links": links,
         "id": a.id,
         "vin": vin,
         "active": a.active,
@@ -118,6 +151,152 @@ def maintenance(request: Request, fleet_id: str, m: Maintenance, vin: str) -> di
         "mileageBeforeMaintenance": m.mileage,
         "createdAt": date(m.created_at),
         "updatedAt": date(m.updated_at),
+    }
+
+
+def maintenances(request: Request, fleet_id: str, m: Maintenance, vin: str) -> dict[str, Any]:
+    """An item of the fleet's maintenances: the vehicle's maintenance, with a link to its alerts."""
+    body = maintenance(request, fleet_id, m, vin)
+    body["_links"]["alerts"] = link(f"{vehicle_href(request, fleet_id, m.vehicle_id)}/alerts")
+    return body
+
+
+# -- trips, waypoints, collisions, telemetry ------------------------------------------------------
+
+
+def trip_href(request: Request, fleet_id: str, t: Trip) -> str:
+    return f"{vehicle_href(request, fleet_id, t.vehicle_id)}/trips/{t.id}"
+
+
+def _energy_consumptions(t: Trip) -> list[dict[str, Any]]:
+    """v3 energyConsumptions: litres of fuel and kWh of electricity, each with its average per 100 km."""
+    found: list[dict[str, Any]] = []
+    if t.fuel_consumption is not None:
+        fuel: dict[str, Any] = {"type": "Fuel", "subType": "FossilEnergy", "consumption": number(t.fuel_consumption)}
+        if t.avg_consumption is not None:
+            fuel["avgConsumption"] = number(t.avg_consumption)
+        found.append(fuel)
+    if t.energy_consumption is not None:
+        electric: dict[str, Any] = {
+            "type": "Electric",
+            "subType": "ElectricEnergy",
+            "consumption": number(t.energy_consumption),
+        }
+        # The trip's average is of its main energy: electricity only when it used no fuel.
+        if t.fuel_consumption is None and t.avg_consumption is not None:
+            electric["avgConsumption"] = number(t.avg_consumption)
+        elif t.distance >= 0.1:
+            electric["avgConsumption"] = round(t.energy_consumption / t.distance * 100, 2)
+        found.append(electric)
+    return found
+
+
+def trip(request: Request, fleet_id: str, t: Trip, vin: str) -> dict[str, Any]:
+    """The specs' Trip; v2 says the duration as a string of seconds, v3 as an integer, and v3 adds the
+    energy consumptions and the average speed."""
+    href = trip_href(request, fleet_id, t)
+    v2 = is_v2(request)
+    body: dict[str, Any] = {
+        "_links": {
+            "self": link(href),
+            "vehicle": link(vehicle_href(request, fleet_id, t.vehicle_id)),
+            "waypoints": link(f"{href}/wayPoints"),
+            "alerts": link(f"{href}/alerts"),
+            "collisions": link(f"{href}/collisions"),
+        },
+        "id": t.id,
+        "vin": vin,
+        "startedAt": date(t.started_at),
+    }
+    if t.stopped_at is not None:
+        duration = int((t.stopped_at - t.started_at).total_seconds())
+        body["stoppedAt"] = date(t.stopped_at)
+        body["duration"] = str(duration) if v2 else duration
+    body["distance"] = number(t.distance)
+    if t.start_position is not None:
+        body["startPosition"] = position(t.start_position, vin)
+    if t.stop_position is not None:
+        body["stopPosition"] = position(t.stop_position, vin)
+    if not v2:
+        consumptions = _energy_consumptions(t)
+        if consumptions:
+            body["energyConsumptions"] = consumptions
+        if t.avg_speed is not None:
+            body["kinetic"] = {"avgSpeed": number(t.avg_speed)}
+    body["done"] = t.stopped_at is not None
+    body["faults"] = []
+    body["createdAt"] = date(t.created_at or t.started_at)
+    body["updatedAt"] = date(t.updated_at or t.created_at or t.started_at)
+    return body
+
+
+def waypoint(w: Waypoint, vin: str) -> dict[str, Any]:
+    """A waypoint as the specs' Position: a GeoJSON Feature with the vin and the fix type."""
+    body = b2c.waypoint(w)
+    body["properties"]["vin"] = vin
+    body["properties"]["type"] = "Acquire"
+    return body
+
+
+def collision(request: Request, fleet_id: str, c: Collision, vin: str) -> dict[str, Any]:
+    """The specs' Collision: the sides hit, each with a severity, tippedOver and pedestrian."""
+    href = vehicle_href(request, fleet_id, c.vehicle_id)
+    links = {"self": link(f"{href}/collisions/{c.id}"), "vehicle": link(href)}
+    if c.trip_id:
+        links["trip"] = link(f"{href}/trips/{c.trip_id}")
+    sides = (("Front", c.front_level), ("Rear", c.rear_level), ("Lateral", c.lateral_level))
+    return {
+        "_links": links,
+        "id": c.id,
+        "vin": vin,
+        "details": [
+            {"side": side, "severity": COLLISION_SEVERITY[level]}
+            for side, level in sides
+            if level in COLLISION_SEVERITY
+        ],
+        "tippedOver": c.roll_over,
+        "pedestrian": c.pedestrian,
+        "createdAt": date(c.occurred_at),
+        "updatedAt": date(c.updated_at or c.occurred_at),
+    }
+
+
+def telemetry(
+    request: Request,
+    fleet_id: str,
+    r: TelemetryRecord,
+    types: list[str],
+    extension: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The specs' Telemetry: the stored record in the fleet shape, only the asked `type` parts, and the
+    asked extensions under _embedded. Its self link is the vehicle's telemetry at that very time (the
+    specs have no endpoint for one telemetry object)."""
+    v2 = is_v2(request)
+    href = vehicle_href(request, fleet_id, r.vehicle_id)
+    at = date(r.recorded_at)
+    links = {"self": link(f"{href}/telemetry?timestamps={at}/{at}"), "vehicle": link(href)}
+    if r.trip_id:
+        links["trip"] = link(f"{href}/trips/{r.trip_id}")
+    document = telemetry_document.document(r.data, r.recorded_at, v2=v2)
+    body: dict[str, Any] = {"_links": links}
+    body.update(telemetry_document.select(document, types, v2=v2))
+    body["createdAt"] = at
+    body["updatedAt"] = date(r.updated_at or r.recorded_at)
+    if extension:
+        body["_embedded"] = {"extension": extension}
+    return body
+
+
+def status_stub(request: Request, fleet_id: str, v: Vehicle) -> dict[str, Any]:
+    """An item of the fleet's status list for a vehicle the platform has no data from yet."""
+    href = vehicle_href(request, fleet_id, v.id)
+    return {
+        "_links": {
+            "self": link(f"{href}/status"),
+            "vehicle": link(href),
+            "fleet": link(f"{base(request)}/fleets/{fleet_id}"),
+        },
+        "vin": v.vin,
     }
 
 

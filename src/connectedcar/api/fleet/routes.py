@@ -1,36 +1,33 @@
 """The Fleet API's reads: fleets, their vehicles, and each vehicle's last position, status, alerts and
-maintenance. The same handlers serve /connectedcar/v2 and /connectedcar/v3 (the two specs give these
-resources the same shapes); links follow the version called."""
+maintenance; and the route tables of both versions, with the resources other modules serve (trips,
+telemetry, collisions, fleet-wide alerts, status and maintenances). The same handlers serve
+/connectedcar/v2 and /connectedcar/v3 where the two specs list the same path; links follow the
+version called, and so do the shapes where the specs differ."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from connectedcar.api.b2c.v2.params import locale, runtime
 from connectedcar.api.errors import InvalidParameter, NotFound
-from connectedcar.api.fleet import V2_PREFIX, V3_PREFIX
+from connectedcar.api.fleet import V2_PREFIX, V3_PREFIX, alerts, collisions, status, telemetry, trips
 from connectedcar.api.fleet import representations as rep
 from connectedcar.api.fleet.access import check_fleet, fleet_vehicle
 from connectedcar.api.fleet.auth import current_fleet
+from connectedcar.api.fleet.params import PAGE_SIZE, AlertId, FleetId, Timestamps, VehicleId, profile, timestamps
 from connectedcar.api.paging import Page, paging
 from connectedcar.api.rendering import geo, hal
 from connectedcar.api.routing import DirectRoute
 from connectedcar.domain.entities import Fleet
 from connectedcar.store import fleets, history
 
-FleetId = Path(..., description="Resource is related to this fleet ID only.", max_length=64)
-VehicleId = Path(..., description="Resource is related to this Vehicle ID only.", max_length=64)
-AlertId = Path(..., description="The unique id of the alert.", max_length=100)
-
-# The fleet specs' pageSize: default 60, at most 60.
-PAGE_SIZE = 60
 # Status merges the newest telemetry records: each part takes its newest value among these.
-STATUS_RECORDS = 200
+STATUS_RECORDS = status.STATUS_RECORDS
 
 
 async def vin_prefix(
@@ -46,14 +43,19 @@ async def vin_prefix(
 
 
 async def get_fleets(
-    request: Request, fleet: Fleet = Depends(current_fleet), page: Page = Depends(paging(PAGE_SIZE))
+    request: Request,
+    fleet: Fleet = Depends(current_fleet),
+    page: Page = Depends(paging(PAGE_SIZE)),
+    _: str = Depends(profile),
 ) -> Response:
     """The fleets these credentials give access to."""
     items = [rep.fleet(request, fleet)][page.offset : page.offset + page.limit]
     return hal(request, rep.fleet_collection(request, page, 1, "fleets", items))
 
 
-async def get_fleet(request: Request, fid: str = FleetId, fleet: Fleet = Depends(current_fleet)) -> Response:
+async def get_fleet(
+    request: Request, fid: str = FleetId, fleet: Fleet = Depends(current_fleet), _: str = Depends(profile)
+) -> Response:
     """One fleet: its name and links to its vehicles."""
 
     def read(conn: Connection) -> dict[str, Any]:
@@ -69,6 +71,7 @@ async def get_vehicles(
     fleet: Fleet = Depends(current_fleet),
     page: Page = Depends(paging(PAGE_SIZE)),
     prefix: str | None = Depends(vin_prefix),
+    _: str = Depends(profile),
 ) -> Response:
     """The fleet's vehicles, a page at a time (indexRange and pageSize, or limit and offset)."""
 
@@ -81,7 +84,11 @@ async def get_vehicles(
 
 
 async def get_vehicle(
-    request: Request, fid: str = FleetId, vid: str = VehicleId, fleet: Fleet = Depends(current_fleet)
+    request: Request,
+    fid: str = FleetId,
+    vid: str = VehicleId,
+    fleet: Fleet = Depends(current_fleet),
+    _: str = Depends(profile),
 ) -> Response:
     """One vehicle of the fleet."""
 
@@ -92,7 +99,11 @@ async def get_vehicle(
 
 
 async def get_last_position(
-    request: Request, fid: str = FleetId, vid: str = VehicleId, fleet: Fleet = Depends(current_fleet)
+    request: Request,
+    fid: str = FleetId,
+    vid: str = VehicleId,
+    fleet: Fleet = Depends(current_fleet),
+    _: str = Depends(profile),
 ) -> Response:
     """The vehicle's last known position, as a GeoJSON Feature (application/vnd.geo+json)."""
 
@@ -107,7 +118,11 @@ async def get_last_position(
 
 
 async def get_status(
-    request: Request, fid: str = FleetId, vid: str = VehicleId, fleet: Fleet = Depends(current_fleet)
+    request: Request,
+    fid: str = FleetId,
+    vid: str = VehicleId,
+    fleet: Fleet = Depends(current_fleet),
+    _: str = Depends(profile),
 ) -> Response:
     """The vehicle's latest status: position, ignition, energy levels and autonomy, doors, odometer, motion."""
 
@@ -129,14 +144,15 @@ async def get_alerts(
     vid: str = VehicleId,
     fleet: Fleet = Depends(current_fleet),
     page: Page = Depends(paging(PAGE_SIZE)),
+    times: Timestamps = Depends(timestamps),
     lang: str = Depends(locale),
+    _: str = Depends(profile),
 ) -> Response:
     """The vehicle's alerts, newest first, with messages in the requested locale."""
 
     def read(conn: Connection) -> dict[str, Any]:
         vehicle = fleet_vehicle(conn, fleet, fid, vid)
-        window = history.Window(offset=page.offset, limit=page.limit)
-        total, found = history.alerts_page(conn, window, vehicle_id=vid)
+        total, found = history.alerts_page(conn, times.window(page), vehicle_id=vid)
         items = [rep.alert(request, fid, a, lang, vehicle.vin) for a in found]
         return rep.fleet_collection(request, page, total, "alerts", items)
 
@@ -150,6 +166,7 @@ async def get_alert(
     aid: str = AlertId,
     fleet: Fleet = Depends(current_fleet),
     lang: str = Depends(locale),
+    _: str = Depends(profile),
 ) -> Response:
     """One alert of the vehicle."""
 
@@ -164,7 +181,11 @@ async def get_alert(
 
 
 async def get_maintenance(
-    request: Request, fid: str = FleetId, vid: str = VehicleId, fleet: Fleet = Depends(current_fleet)
+    request: Request,
+    fid: str = FleetId,
+    vid: str = VehicleId,
+    fleet: Fleet = Depends(current_fleet),
+    _: str = Depends(profile),
 ) -> Response:
     """Days and kilometres left before the vehicle's next regular maintenance."""
 
@@ -192,12 +213,26 @@ ENDPOINTS: list[tuple[str, Any, str]] = [
 ]
 
 
-def _routes(prefix: str) -> list[BaseRoute]:
+# What each spec lists: both list the same per-vehicle and fleet-wide reads, and v2 also lists the
+# trip sub-resources under the fleet itself (/fleets/{fid}/trips/{tid}/...).
+SHARED_ENDPOINTS: list[tuple[str, Any, str]] = [
+    *ENDPOINTS,
+    *status.ENDPOINTS,
+    *alerts.ENDPOINTS,
+    *telemetry.ENDPOINTS,
+    *trips.ENDPOINTS,
+    *collisions.ENDPOINTS,
+]
+V2_ENDPOINTS = [*SHARED_ENDPOINTS, *trips.V2_ENDPOINTS]
+V3_ENDPOINTS = SHARED_ENDPOINTS
+
+
+def _routes(prefix: str, endpoints: list[tuple[str, Any, str]]) -> list[BaseRoute]:
     router = APIRouter(prefix=prefix, route_class=DirectRoute, tags=["Fleet"])
-    for path, endpoint, summary in ENDPOINTS:
+    for path, endpoint, summary in endpoints:
         router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
     return list(router.routes)
 
 
-V2_ROUTES = _routes(V2_PREFIX)
-V3_ROUTES = _routes(V3_PREFIX)
+V2_ROUTES = _routes(V2_PREFIX, V2_ENDPOINTS)
+V3_ROUTES = _routes(V3_PREFIX, V3_ENDPOINTS)
