@@ -35,6 +35,7 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/monitors.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -126,7 +126,15 @@ def demo(
     clock = simulation.demo_clock(speed)
     # The demo's clock runs `speed` times faster: tokens are scaled so that they last an hour of real time.
     ttl = int(3600 * speed)
-    with admin.opened(url, clock=clock, port=port, osmand_port=osmand_port, access_token_ttl_seconds=ttl) as runtime:
+    # A developer's webhook receiver usually runs on the same machine: let monitors post to loopback.
+    with admin.opened(
+        url,
+        clock=clock,
+        port=port,
+        osmand_port=osmand_port,
+        access_token_ttl_seconds=ttl,
+        webhook_allow_private=True,
+    ) as runtime:
         settings = runtime.settings
         for taken in (settings.port, settings.osmand_port):
             problem = taken and _port_problem(settings.host, taken)

@@ -30,7 +30,10 @@ from connectedcar.delivery.policy import RETENTION_MS
 from connectedcar.domain.reports import Report
 from connectedcar.engine.monitors.catalogue import ALERTS
 from connectedcar.engine.monitors.evaluation import Firing, MonitorVehicleState, evaluate, tick
-from connectedcar.engine.monitors.spatial import MonitorIndex
+from connectedcar.engine.monitors.expression import evaluate_expression
+from connectedcar.engine.monitors.geometry import LatLon, contains, passes_through
+from connectedcar.engine.monitors.model import Shape
+from connectedcar.engine.monitors.spatial import MonitorIndex, spatially_prunable
 from connectedcar.engine.state import Fix, VehicleState
 from connectedcar.monitoring import extensions
 from connectedcar.monitoring.definition import MonitorDefinition, parse_definition
@@ -53,6 +56,9 @@ class LiveMonitor:
     watched: frozenset[str]  # data names its triggers read: their values are persisted
     timed: bool  # has time triggers: ticks evaluate it for every vehicle of its fleet
     vehicle_scoped: bool  # its webhook names the vehicle: one request per vehicle
+    prunable: bool  # zone triggers only, false away from its zones (spatial.spatially_prunable)
+    shapes: tuple[Shape, ...]
+    zones: tuple[tuple[str, Shape], ...]  # (trigger name, shape) when the monitor has zone triggers only
 
     @classmethod
     def of(cls, row: MonitorRow, definition: MonitorDefinition) -> LiveMonitor:
@@ -67,6 +73,11 @@ class LiveMonitor:
             watched=frozenset(watched),
             timed=bool(monitor.time_triggers),
             vehicle_scoped=definition.callback.target.vehicle_scoped,
+            prunable=spatially_prunable(monitor),
+            shapes=tuple(z.shape for z in monitor.zone_triggers),
+            zones=tuple((z.name, z.shape) for z in monitor.zone_triggers)
+            if len(monitor.zone_triggers) == len(monitor.triggers)
+            else (),
         )
 
     def batch_key(self, vehicle_id: str) -> str:
@@ -180,11 +191,14 @@ class MonitorRegistry:
         fleets = self._fleets_of.get(vehicle_id)
         if not fleets:
             return
+        here: LatLon | None = None
+        before: LatLon | None = None
         if report.lat is None or report.lon is None:
             segment = None
         else:
             here = (report.lat, report.lon)
-            segment = ((previous_fix.lat, previous_fix.lon) if previous_fix is not None else None, here)
+            before = (previous_fix.lat, previous_fix.lon) if previous_fix is not None else None
+            segment = (before, here)
         with self._lock:
             for monitor_id in self._index.candidates(vehicle_id, segment):
                 live = self._monitors.get(monitor_id)
@@ -192,6 +206,12 @@ class MonitorRegistry:
                     continue
                 key = (monitor_id, vehicle_id)
                 old = changes.states.get(key) or self._states.get(key)
+                if live.prunable and here is not None and _settled(old) and not _touches(live.shapes, before, here):
+                    # Near a zone's box, outside it before and now, not through it: nothing to change
+                    # (a refresh falling due is the tick's to send).
+                    continue
+                if live.zones and here is not None and _unchanged(live, old, before, here):
+                    continue
                 new, firings = evaluate(live.definition.monitor, old, previous_fix, report, now_ms, paused=live.paused)
                 self._record(live, key, old, new, firings, now_ms, vehicle, changes)
 
@@ -295,6 +315,47 @@ class MonitorRegistry:
 
     def state(self, monitor_id: str, vehicle_id: str) -> MonitorVehicleState | None:
         return self._states.get((monitor_id, vehicle_id))
+
+
+def _settled(state: MonitorVehicleState | None) -> bool:
+    """Outside every zone at the last fix, with its expression's value already acted upon: never seen
+    in or leaving a zone, or (having left) already active."""
+    if state is None:
+        return True
+    if any(state.inside.values()):
+        return False
+    return state.active or not any(state.left.values())
+
+
+def _touches(shapes: tuple[Shape, ...], before: LatLon | None, here: LatLon) -> bool:
+    for shape in shapes:
+        if contains(shape, here):
+            return True
+        if before is not None and not contains(shape, before) and passes_through(shape, before, here):
+            return True
+        if before is not None and contains(shape, before):
+            return True
+    return False
+
+
+def _unchanged(live: LiveMonitor, state: MonitorVehicleState | None, before: LatLon | None, here: LatLon) -> bool:
+    """For a monitor of zone triggers only: this fix leaves every zone as the state has it (in stays in,
+    out stays out without crossing), and the state already acted on its expression, so evaluating
+    would change nothing (refreshes falling due are the tick's to send)."""
+    if state is None:
+        return False
+    truth: dict[str, bool] = {}
+    for (name, shape), trigger in zip(live.zones, live.definition.monitor.zone_triggers, strict=True):
+        was = state.inside.get(name)
+        if was is None:
+            return False
+        now_in = contains(shape, here)
+        if now_in != was:
+            return False
+        if not now_in and before is not None and passes_through(shape, before, here):
+            return False
+        truth[name] = now_in if trigger.transition == "In" else state.left.get(name, False)
+    return state.active == evaluate_expression(live.definition.monitor.expression, truth)
 
 
 def _differs(old: MonitorVehicleState, new: MonitorVehicleState, watched: frozenset[str]) -> bool:

@@ -13,6 +13,7 @@ Trigger semantics:
   known value. With `previous`, the trigger becomes true only if the value before the report met the
   previous condition; once true it stays so while its predicate holds (b2c v4 semantics).
 - One-evaluation values (In through a segment, onChange) are not kept: the next evaluation drops them.
+- Only monitors with data triggers keep data values (a zone or time monitor has no use for them).
 
 Firing: an event when the expression becomes true (at the report's time or the tick's), then a refresh
 event each time an evaluation finds it still true refreshEvent seconds or more after the last firing
@@ -139,15 +140,18 @@ def evaluate(
         truth[zone.name] = (now_in or through) if zone.transition == "In" else has_left
     for trigger in monitor.time_triggers:
         truth[trigger.name] = trigger_open(trigger, report.at_ms)
-    values = dict(st.values)
-    changed: dict[str, tuple[Value | None, Value]] = {}
-    for name, current in _read(report, st.values).items():
-        old = values.get(name)
-        values[name] = current
-        changed[name] = (old, current)
-    held = dict(st.held)
-    for data in monitor.data_triggers:
-        truth[data.name] = _data_truth(data, changed.get(data.data), held)
+    values: Mapping[str, Value] = st.values
+    held: Mapping[str, bool] = st.held
+    if monitor.data_triggers:  # data values are kept only by monitors that read them
+        values = dict(st.values)
+        changed: dict[str, tuple[Value | None, Value]] = {}
+        for name, current in _read(report, st.values).items():
+            old = values.get(name)
+            values[name] = current
+            changed[name] = (old, current)
+        held = dict(st.held)
+        for data in monitor.data_triggers:
+            truth[data.name] = _data_truth(data, changed.get(data.data), held)
     new = MonitorVehicleState(
         inside=inside,
         left=left,

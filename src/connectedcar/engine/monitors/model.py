@@ -46,6 +46,10 @@ class Circle:
     lat: float
     lon: float
     radius_m: float
+    cos_lat: float = field(init=False, compare=False, repr=False)  # for the local projection
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cos_lat", cos(radians(self.lat)))
 
     @property
     def bbox(self) -> BBox:
@@ -132,15 +136,12 @@ class Monitor:
     expression: Expr
     bool_exp: str  # the expression as given, for rendering the monitor back
     refresh_event_s: int | None = None  # None: no refresh events
+    # The triggers by kind, computed once: evaluation reads them on every update.
+    zone_triggers: tuple[ZoneTrigger, ...] = field(init=False, compare=False, repr=False)
+    time_triggers: tuple[TimeTrigger, ...] = field(init=False, compare=False, repr=False)
+    data_triggers: tuple[DataTrigger, ...] = field(init=False, compare=False, repr=False)
 
-    @property
-    def zone_triggers(self) -> tuple[ZoneTrigger, ...]:
-        return tuple(t for t in self.triggers if isinstance(t, ZoneTrigger))
-
-    @property
-    def time_triggers(self) -> tuple[TimeTrigger, ...]:
-        return tuple(t for t in self.triggers if isinstance(t, TimeTrigger))
-
-    @property
-    def data_triggers(self) -> tuple[DataTrigger, ...]:
-        return tuple(t for t in self.triggers if isinstance(t, DataTrigger))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zone_triggers", tuple(t for t in self.triggers if isinstance(t, ZoneTrigger)))
+        object.__setattr__(self, "time_triggers", tuple(t for t in self.triggers if isinstance(t, TimeTrigger)))
+        object.__setattr__(self, "data_triggers", tuple(t for t in self.triggers if isinstance(t, DataTrigger)))

@@ -7,9 +7,12 @@ and fire nothing (refresh events come from ticks). Every other monitor (with a t
 or an expression such as `!z1` that holds far from the zone) is a candidate for every update of its
 vehicles.
 
-The spatial part is a uniform grid of cells (default 0.1 degree) over the zones' bounding boxes. Zones
+The spatial part is a uniform grid of cells (default 0.01 degree, about 1 km) over the zones' bounding
+boxes: a cell lists the monitors whose boxes touch it, so an update looks at the few monitors whose
+boxes touch its segment's cells and tests their boxes (the union first, then each zone's). Zones
 covering more than MAX_CELLS cells, and segments whose box covers more than that, fall back to a scan
-of bounding boxes, which keeps memory bounded and stays correct.
+of bounding boxes, which keeps memory bounded and stays correct. With 25,000 zones of 0.2 to 2 km over
+Ile-de-France, a cell lists about 15 monitors.
 """
 
 from __future__ import annotations
@@ -38,10 +41,29 @@ class _Entry:
     monitor_id: str
     boxes: tuple[BBox, ...]
     vehicles: frozenset[str] | None  # None: every vehicle
+    # the union of the boxes, as plain floats: the first, cheap test
+    min_lat: float = 0.0
+    min_lon: float = 0.0
+    max_lat: float = 0.0
+    max_lon: float = 0.0
+
+    @classmethod
+    def of(cls, monitor_id: str, boxes: tuple[BBox, ...], vehicles: frozenset[str] | None) -> _Entry:
+        if not boxes:
+            return cls(monitor_id, boxes, vehicles)
+        return cls(
+            monitor_id,
+            boxes,
+            vehicles,
+            min(b.min_lat for b in boxes),
+            min(b.min_lon for b in boxes),
+            max(b.max_lat for b in boxes),
+            max(b.max_lon for b in boxes),
+        )
 
 
 class MonitorIndex:
-    def __init__(self, cell_deg: float = 0.1) -> None:
+    def __init__(self, cell_deg: float = 0.01) -> None:
         self.cell_deg = cell_deg
         self._entries: dict[str, _Entry] = {}
         self._cells: dict[tuple[int, int], set[str]] = {}
@@ -63,7 +85,7 @@ class MonitorIndex:
         """Index a monitor (replacing any with the same id) for the vehicles given, or all vehicles."""
         self.remove(monitor_id)
         boxes = tuple(z.shape.bbox for z in monitor.zone_triggers)
-        entry = _Entry(monitor_id, boxes, None if vehicles is None else frozenset(vehicles))
+        entry = _Entry.of(monitor_id, boxes, None if vehicles is None else frozenset(vehicles))
         self._entries[monitor_id] = entry
         if not spatially_prunable(monitor):
             self._always[monitor_id] = entry
@@ -104,17 +126,34 @@ class MonitorIndex:
             return out
         start, end = segment
         a = start if start is not None else end
-        box = BBox(min(a[0], end[0]), min(a[1], end[1]), max(a[0], end[0]), max(a[1], end[1]))
-        if self._count(box) > MAX_CELLS:
-            near: set[str] = {m for m in self._entries if m not in self._always}
+        lo_lat, hi_lat = (a[0], end[0]) if a[0] <= end[0] else (end[0], a[0])
+        lo_lon, hi_lon = (a[1], end[1]) if a[1] <= end[1] else (end[1], a[1])
+        c = self.cell_deg
+        i0, j0, i1, j1 = floor(lo_lat / c), floor(lo_lon / c), floor(hi_lat / c), floor(hi_lon / c)
+        near: Iterable[str]
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > MAX_CELLS:
+            near = [m for m in self._entries if m not in self._always]
+        elif i0 == i1 and j0 == j1 and not self._large:  # the usual case: one cell
+            near = self._cells.get((i0, j0), ())
         else:
-            near = set(self._large)
-            for key in self._keys(box):
-                near |= self._cells.get(key, set())
+            gathered = set(self._large)
+            cells = self._cells
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    found = cells.get((i, j))
+                    if found:
+                        gathered |= found
+            near = gathered
+        entries = self._entries
         for monitor_id in near:
-            entry = self._entries[monitor_id]
-            if entry.vehicles is not None and vehicle_id not in entry.vehicles:
+            e = entries[monitor_id]
+            if e.min_lat > hi_lat or e.max_lat < lo_lat or e.min_lon > hi_lon or e.max_lon < lo_lon:
                 continue
-            if any(b.intersects(box) for b in entry.boxes):
-                out.add(monitor_id)
+            if e.vehicles is not None and vehicle_id not in e.vehicles:
+                continue
+            if len(e.boxes) > 1:
+                box = BBox(lo_lat, lo_lon, hi_lat, hi_lon)
+                if not any(b.intersects(box) for b in e.boxes):
+                    continue
+            out.add(monitor_id)
         return out
