@@ -4,7 +4,11 @@ second; 1: real time), sending each step's reports to a Sink.
 At speed 1 the simulation follows the given clock (SystemClock for a remote platform). At any other
 speed the runner owns simulated time: it sets the given ManualClock, which the in-process platform
 shares, so the platform's "now" and the vehicles' timestamps agree. Pacing uses the event loop's
-monotonic time, never the wall clock."""
+monotonic time, never the wall clock.
+
+Given a CommandChannel, the vehicles also take remote actions: after each step's reports are sent, the
+results that fell due are reported, the commands the sink received in the platform's answers (a
+CommandSource such as HttpSink) are handed over, and the vehicles whose unit checks now fetch theirs."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import Protocol
 
 from connectedcar.domain.clock import Clock
 from connectedcar.domain.timefmt import to_ms
+from connectedcar.simulator.commands import CommandChannel, CommandSource
 from connectedcar.simulator.fleet import Fleet
 from connectedcar.simulator.sinks import Sink
 
@@ -34,6 +39,8 @@ class RunStats:
     real_s: float = 0.0
     driving: int = 0  # vehicles on the road at the last step
     behind_s: float = 0.0  # how late the last step was against its real-time deadline (0: keeping up)
+    commands: int = 0  # remote actions the vehicles took on
+    results: int = 0  # their results reported
 
 
 async def run(
@@ -46,9 +53,11 @@ async def run(
     duration_s: float | None = None,
     stop: asyncio.Event | None = None,
     on_step: Callable[[RunStats], None] | None = None,
+    commands: CommandChannel | None = None,
 ) -> RunStats:
     """Step the fleet every interval_s of real time until duration_s of simulated time have passed
-    or `stop` is set; returns what was done. Each step's reports are sent before the next step."""
+    or `stop` is set; returns what was done. Each step's reports are sent before the next step, then
+    (with a command channel) results are reported and commands fetched."""
     if speed <= 0:
         raise ValueError("speed must be positive")
     settable: SettableClock | None = None
@@ -73,6 +82,11 @@ async def run(
             simulated = (now - start).total_seconds()
         reports = fleet.step(to_ms(now))
         await sink.send(reports)
+        if commands is not None:
+            pushed = sink.take_commands() if isinstance(sink, CommandSource) else None
+            taken, reported = await fleet.exchange(commands, pushed)
+            stats.commands += taken
+            stats.results += reported
         stats.steps += 1
         stats.reports += len(reports)
         stats.simulated_s = simulated

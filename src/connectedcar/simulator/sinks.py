@@ -1,17 +1,21 @@
 """Where simulated reports go: the ingest protocol, in process (CallbackSink, e.g. the bus's
-publish) or over HTTP to a platform anywhere (HttpSink, POST /ingest/v1/reports per vehicle)."""
+publish) or over HTTP to a platform anywhere (HttpSink, POST /ingest/v1/reports per vehicle).
+
+The platform may answer a vehicle's reports with the commands waiting for it ({"commands": [...]},
+as Traccar answers devices): HttpSink keeps them for the simulator (a CommandSource)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
 from connectedcar.domain.reports import Report
 from connectedcar.ingest import native
+from connectedcar.simulator.commands import commands_in
 
 INGEST_PATH = "/ingest/v1/reports"
 
@@ -54,7 +58,11 @@ class HttpSink:
     native.MAX_BATCH), authenticated with that vehicle's device token, over keep-alive connections.
 
     A 4xx is a bug in the simulator or a missing token: it raises IngestRejected. 5xx and transport
-    errors are retried with backoff, `retries` times, as a real device would before giving up."""
+    errors are retried with backoff, `retries` times, as a real device would before giving up.
+
+    Commands in the platform's answers go to `on_commands(vehicle_id, commands)` if given (e.g.
+    Fleet.receive), else wait in the sink until take_commands() (which the runner calls after each
+    send when it has a command channel)."""
 
     def __init__(
         self,
@@ -65,8 +73,11 @@ class HttpSink:
         retries: int = 3,
         timeout_s: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        on_commands: Callable[[str, list[dict[str, Any]]], object] | None = None,
     ) -> None:
         self._tokens = dict(tokens)
+        self._on_commands = on_commands
+        self._commands: dict[str, list[dict[str, Any]]] = {}
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=timeout_s,
@@ -76,6 +87,7 @@ class HttpSink:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._retries = retries
         self.sent = 0  # reports accepted so far
+        self.commands_received = 0  # commands found in the platform's answers
 
     async def send(self, reports: Sequence[Report]) -> None:
         by_vehicle: dict[str, list[Report]] = {}
@@ -104,12 +116,30 @@ class HttpSink:
                 else:
                     if response.status_code < 300:
                         self.sent += len(batch)
+                        self._keep_commands(vehicle_id, response)
                         return
                     if response.status_code < 500 and response.status_code != 429:
                         raise IngestRejected(vehicle_id, response.status_code, response.text)
                     if attempt == self._retries:
                         raise IngestRejected(vehicle_id, response.status_code, response.text)
                 await asyncio.sleep(0.2 * 2**attempt)
+
+    def _keep_commands(self, vehicle_id: str, response: httpx.Response) -> None:
+        if b"commands" not in response.content:  # the usual answer, {"accepted": n}: no parse
+            return
+        commands = commands_in(response.content, vehicle_id)
+        if not commands:
+            return
+        self.commands_received += len(commands)
+        if self._on_commands is not None:
+            self._on_commands(vehicle_id, commands)
+        else:
+            self._commands.setdefault(vehicle_id, []).extend(commands)
+
+    def take_commands(self) -> dict[str, list[dict[str, Any]]]:
+        """The commands received in answers since the last call, by vehicle."""
+        commands, self._commands = self._commands, {}
+        return commands
 
     async def aclose(self) -> None:
         await self._client.aclose()

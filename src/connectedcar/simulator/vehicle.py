@@ -1,7 +1,8 @@
 """One simulated vehicle: a state machine that parks, unlocks, drives a path second by second,
 arrives, locks, refuels and charges, and says so in Reports exactly as a connected car would:
-one report a second while driving, one a minute while parked, and one at each event (doors,
-ignition, plug, charging status, alerts, collisions)."""
+one report a second while driving, one a minute while parked (every 10 s while declared stolen),
+and one at each event (doors, ignition, plug, charging status, alerts, collisions, remote actions).
+Its telematics unit (telematics.py) carries out remote actions between the state machine's steps."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from connectedcar.simulator.powertrain import (
 )
 from connectedcar.simulator.roads import Path, PathCache
 from connectedcar.simulator.specs import SimVehicleSpec
+from connectedcar.simulator.telematics import IMMOBILIZED_RETRY_MS, Telematics
 
 PARKED, SCRIPT, DRIVING = 0, 1, 2
 PARKED_REPORT_MS = 60_000
@@ -86,6 +88,11 @@ class SimVehicle:
         self.battery_fault = False
         self.engine_temp = air_temperature(start_ms)
         self.engine_temp_ms = start_ms
+        self.doors_open_now: tuple[str, ...] = ()
+        self.occupied = False  # the driver (and the key) is in the car
+        self.boarding = False  # in the departure script: the next door closing has the driver inside
+        self.parked_report_ms = PARKED_REPORT_MS
+        self.unit = Telematics(f"{seed}:{spec.vin}", start_ms)
 
         # Where the driver is in their plans.
         self.day = local_day(start_ms)
@@ -155,9 +162,26 @@ class SimVehicle:
 
     # ---- the state machine ----------------------------------------------------------------------
 
+    @property
+    def driving(self) -> bool:
+        return self.phase == DRIVING
+
+    @property
+    def parked(self) -> bool:
+        return self.phase == PARKED
+
     def advance(self, now_ms: int, out: list[Report]) -> None:
-        while self.next_ms <= now_ms:
+        unit = self.unit
+        while True:
             t = self.next_ms
+            if unit.next_ms < t:  # the telematics unit's turn (a tie goes to the vehicle's own step)
+                t = unit.next_ms
+                if t > now_ms:
+                    return
+                unit.tick(self, t, out)
+                continue
+            if t > now_ms:
+                return
             if self.phase == DRIVING:
                 self._drive_tick(t, out)
             elif self.phase == SCRIPT:
@@ -176,16 +200,18 @@ class SimVehicle:
                 cleared += ("fuelLevelAlarm",)
             out.append(self._state_report(t, alerts_cleared=cleared + self.events.due_clears(t)))
             self._plan_departure(t, dwell_ms=self.rng.randrange(60_000, 180_000))
-            self.next_ms = min(t + PARKED_REPORT_MS, self.depart_ms)
+            self.next_ms = min(t + self.parked_report_ms, self.depart_ms)
             return
         if t >= self.depart_ms:
             self._depart(t)
             return
         charging_changed = self.charging == "InProgress" and self._charge(t)
+        if self.unit.preconditioning:
+            self.unit.account_preconditioning(self, t)
         out.append(self._state_report(t, alerts_cleared=self.events.due_clears(t)))
         if charging_changed and self.targets and self.depart_ms == _NEVER:  # fast charge done: drive on
             self._plan_departure(t, dwell_ms=self.rng.randrange(60_000, 300_000))
-        self.next_ms = min(t + PARKED_REPORT_MS, self.depart_ms, self.refill_ms)
+        self.next_ms = min(t + self.parked_report_ms, self.depart_ms, self.refill_ms)
 
     def _charge(self, t: int) -> bool:
         """Add the energy charged since the last update; True when the session just finished."""
@@ -202,21 +228,46 @@ class SimVehicle:
 
     def _depart(self, t: int) -> None:
         rng = self.rng
+        if self.unit.settings.immobilized:
+            self._start_refused(t)
+            return
         if self.resume:  # back on the road after a collision, where the car stopped
             self.resume = False
         else:
+            self._navigate()
             self._maybe_detour()
             destination, _ = self.targets[0]
             self.path = self.paths.get(self.place, destination)
             self.s, self.v, self.seg = 0.0, 0.0, 0
             self.decided_upto = 0
         self.stop_vertex = -1
+        self.boarding = True
         steps = ["unlock"]
         if self.plugged:
             steps.append("unplug")
         steps += ["open", "close", "ignition_on", "drive"]
         delays = {"unlock": 0, "unplug": 3_000, "open": 4_000, "close": 6_000, "ignition_on": 5_000, "drive": 1_000}
         self._start_script(t, steps, delays, rng)
+
+    def _start_refused(self, t: int) -> None:
+        """Immobilized: the engine does not start. The driver gives this trip up and goes on with their
+        plans from where the car is; stopped on the road (after a collision), they try again later."""
+        self.unit.refused_starts += 1
+        if self.resume:
+            self.depart_ms = t + IMMOBILIZED_RETRY_MS
+        else:
+            self.targets.clear()
+            self._plan_departure(t, dwell_ms=IMMOBILIZED_RETRY_MS)
+        self.next_ms = min(t + self.parked_report_ms, self.depart_ms, self.refill_ms)
+
+    def _navigate(self) -> None:
+        """A navigation sent to the car: the driver's next trip goes to its destination first."""
+        if not self.unit.route_pending:
+            return
+        self.unit.route_pending = False
+        place = self.unit.route_place(self.region)
+        if place is not None and place.distance_to(self.place) > 50.0 and self.targets[0][0] != place:
+            self.targets.insert(0, (place, "navigation"))
 
     def _maybe_detour(self) -> None:
         """Below 15 % of fuel, or 20 % of an EV's battery, stop on the way to fill up."""
@@ -265,26 +316,36 @@ class SimVehicle:
             self.doors_locked = True
         elif step == "open":
             doors_open = ("driver",)
+            if not self.boarding:
+                self.occupied = False
         elif step == "open_more":
             doors_open = ("driver", self.rng.choice(("passenger", "trunk", "rearLeft")))
         elif step == "close":
             doors_open = ()
+            if self.boarding:
+                self.occupied = True
         elif step == "unplug":
             self.plugged, self.charging, self.charge_kw = False, "Disconnected", 0.0
         elif step == "plug":
-            self.plugged, self.charging, self.charge_ms = True, "InProgress", t
+            waits = self._arrival_purpose != "charge" and self.unit.delays_charge(t)
+            self.plugged, self.charging, self.charge_ms = True, "Stopped" if waits else "InProgress", t
         elif step in ("ignition_on", "ignition_off"):
             self._engine_temperature(t)
             self.ignition = step == "ignition_on"
             if not self.ignition:
                 self.parked_since = t
+            elif self.unit.preconditioning:  # the cabin is ready: the air conditioning hands over
+                self.unit.stop_preconditioning(self, t)
             telemetry = self._telemetry(t)
+        if doors_open is not None:
+            self.doors_open_now = doors_open
         out.append(
             self._state_report(t, doors_open=doors_open, telemetry=telemetry, alerts_cleared=self.events.due_clears(t))
         )
 
     def _arrive(self, t: int, collision: bool) -> None:
         rng = self.rng
+        self.boarding = False
         steps = ["ignition_off", "open"]
         purpose = self.targets[0][1] if self.targets else ""
         if not collision and purpose in ("shopping", "job") and rng.random() < 0.5:
@@ -330,7 +391,7 @@ class SimVehicle:
 
     def _arrived(self, t: int) -> None:
         self.phase = PARKED
-        self.next_ms = t + PARKED_REPORT_MS
+        self.next_ms = t + self.parked_report_ms
         if self.resume:  # after a collision: exchange details, then drive on
             self.depart_ms = t + self.rng.randrange(15 * MINUTE_MS, 45 * MINUTE_MS)
         elif self._arrival_purpose == "refuel":
@@ -596,5 +657,49 @@ class SimVehicle:
             alerts_cleared=alerts_cleared,
             telemetry=telemetry,
             source="simulator",
-            attributes=_NO_ATTRIBUTES,
+            attributes=self.unit.report_attributes(t),
         )
+
+    # ---- remote actions (the telematics unit's hands) -------------------------------------------
+
+    def battery_percent(self) -> float | None:
+        """The traction battery's level as reports show it; None without one."""
+        return round(100.0 * self.battery / self.pt.battery_kwh, 2) if self.has_battery else None
+
+    def start_charging(self, t: int) -> None:
+        """A remote start or a delayed charge's time: charge to full from now."""
+        self.charging, self.charge_ms = "InProgress", t
+        if self.charge_kw <= 0.0:
+            self.charge_kw = self.pt.home_charge_kw
+        self.charge_target = self.pt.battery_kwh
+
+    def stop_charging(self, t: int) -> None:
+        """A remote stop (or a delayed charge set instead): the charge stops, plugged in."""
+        if self.charging == "InProgress":
+            self._charge(t)
+            if self.charging == "InProgress":
+                self.charging = "Stopped"
+        if self.phase == PARKED and self.targets and self.depart_ms == _NEVER and self.refill_ms == _NEVER:
+            # Stopped at a fast charger, where the driver waited for the charge: drive on.
+            self._plan_departure(t, dwell_ms=self.unit.rng.randrange(60_000, 300_000))
+            self.next_ms = min(self.next_ms, self.depart_ms)
+
+    def set_parked_report_period(self, t: int, period_ms: int | None) -> None:
+        """Report every period_ms while parked (None: the usual minute), from now on."""
+        self.parked_report_ms = period_ms or PARKED_REPORT_MS
+        if self.phase == PARKED:
+            self.next_ms = min(self.next_ms, t + self.parked_report_ms)
+
+    def remote_report(self, t: int, out: list[Report], *, full: bool = False) -> None:
+        """Report the state a remote action left (full: with telemetry, a refresh). On the road the
+        reports of every second carry it (a refresh adds telemetry to the next): a parked-state report
+        mid-trip would read as a stop."""
+        if self.phase == DRIVING:
+            if full:
+                self.next_telemetry_ms = t
+            return
+        telemetry = None
+        if full:
+            self._engine_temperature(t)
+            telemetry = self._telemetry(t)
+        out.append(self._state_report(t, telemetry=telemetry, alerts_cleared=self.events.due_clears(t)))
