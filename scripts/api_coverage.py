@@ -45,11 +45,24 @@ SEED_ENDPOINTS: list[tuple[str, str, str]] = [
 ]
 
 
+OUTGOING = {
+    "/root/monitors/webhook": "outgoing: posted by the delivery worker (MonitorEvents), see docs/fidelity.md",
+}
+
+
 def planned(path: str) -> str:
+    if path in OUTGOING:
+        return OUTGOING[path]
+    if "/stolen" in path:
+        return "not yet (issue 5: remote actions, stolen)"
+    if "/user/" in path and "/monitors" in path:
+        return "not yet (B2C monitors: no issue yet; the fleet monitor engine would serve them)"
     if "/remote" in path or "/callbacks" in path:
         return "not yet (issue 5: remote actions)"
+    if "/alarms" in path:
+        return "not yet (alarms: no issue yet)"
     if "/fleets" in path or "/monitors" in path:
-        return "not yet (issue 4: fleets and monitors)"
+        return "not yet (Fleet Owner API)"
     if "/connectedcar/v1/" in path:
         return "not yet (End-Users API v1: no issue yet)"
     if "/connectedcar/v4/" in path or "/status" in path:

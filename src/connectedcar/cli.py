@@ -275,3 +275,18 @@ def _print_demo(account: demo_account.DemoCredentials, path: Path, database: str
 
 def main() -> None:
     app()
+
+
+@app.command()
+def listen(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 9000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    secret: Annotated[
+        str | None, typer.Option(help="The fleet's webhook secret (whsec_...): check every signature.")
+    ] = None,
+    status: Annotated[int, typer.Option(min=200, max=599, help="The status to answer (500: watch retries).")] = 200,
+) -> None:
+    """A webhook receiver for development: print every event the platform posts, checking its signature."""
+    from connectedcar import receiver
+
+    receiver.listen(host, port, secret, status, lambda line: typer.echo(line))

@@ -128,6 +128,7 @@ def deliver(target: Any, *, timeout: float = 5.0, allow_private: bool = True, **
                 timeout=timeout,
                 signing_key=KEY,
                 clock=ManualClock(NOW),
+                wall_clock=lambda: NOW_S,
                 allow_private=allow_private,
                 **kwargs,
             )

@@ -123,7 +123,7 @@ def test_an_event_is_posted_signed_with_its_attributes(worker: Runtime, fleet: F
     assert got.headers["webhook-id"] == event_id
     assert fleet.fleet.webhook_secret is not None
     key = decode_secret(fleet.fleet.webhook_secret)
-    assert verify(key, got.headers, got.body, int(worker.clock.now().timestamp())) == event_id
+    assert verify(key, got.headers, got.body, int(time.time())) == event_id
     body = got.json()
     assert body["monitorId"] == row.id
     assert body["attributes"] == [{"key": "fleet", "value": fleet.fleet.id}]
@@ -142,7 +142,7 @@ def test_a_tampered_body_fails_verification(worker: Runtime, fleet: FleetAccount
     assert fleet.fleet.webhook_secret is not None
     key = decode_secret(fleet.fleet.webhook_secret)
     with pytest.raises(ValueError, match="signature"):
-        verify(key, got.headers, got.body.replace(b"monitorId", b"monitorID"), int(worker.clock.now().timestamp()))
+        verify(key, got.headers, got.body.replace(b"monitorId", b"monitorID"), int(time.time()))
 
 
 def test_batches_close_on_size_or_on_their_time_window(worker: Runtime, fleet: FleetAccount) -> None:

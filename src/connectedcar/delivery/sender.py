@@ -7,7 +7,8 @@ Request: POST of the JSON body, with
 - Standard Webhooks signature headers (https://www.standardwebhooks.com), so receivers can verify
   and de-duplicate with off-the-shelf libraries:
     webhook-id: <message id>            (stable across retries: see payloads.py)
-    webhook-timestamp: <unix seconds>   (of this attempt)
+    webhook-timestamp: <unix seconds>   (of this attempt, wall-clock time: receivers compare it with
+                                         their own clock, even when the platform runs a simulated one)
     webhook-signature: v1,<base64 of HMAC-SHA256(key, "<id>.<timestamp>.<body>")>
   The key is raw bytes; decode_secret reads the `whsec_<base64>` form the standard uses.
 Redirects are never followed (a 3xx is recorded as a failure), and the whole exchange is bounded
@@ -34,7 +35,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -163,12 +164,13 @@ async def send(
     clock: Clock = SystemClock(),
     allow_private: bool = False,
     resolve: Resolver = system_resolve,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Attempt:
     """Post the message once and say how it went; never raises for the receiver's or network's faults."""
     started = clock.now()
     started_ms = to_ms(started)
     body = encode_body(message)
-    headers = request_headers(target, message, body, signing_key, int(started.timestamp()))
+    headers = request_headers(target, message, body, signing_key, int(wall_clock()))
     url = request_url(target, message)
     t0 = time.perf_counter()
 
