@@ -19,8 +19,10 @@ from connectedcar.api.app import create_app
 from connectedcar.cli_options import DatabaseOption, settings_with
 from connectedcar.domain.clock import SystemClock
 from connectedcar.ingest.http_osmand import create_osmand_app
+from connectedcar.remote.channel import InProcessCommandChannel
 from connectedcar.runtime import build_runtime
 from connectedcar.simulator import runner
+from connectedcar.simulator.commands import HttpCommandChannel
 from connectedcar.simulator.events import EventRates
 from connectedcar.simulator.fleet import Fleet
 from connectedcar.simulator.runner import RunStats
@@ -172,12 +174,15 @@ def demo(
             )
         )
         fleet = Fleet(seed, demo_account.simulated(specs, account), rates=EventRates.lively())
+        # Remote actions reach the simulated vehicles, and their results come back, in process.
+        commands = InProcessCommandChannel(runtime.store, clock, runtime.remotes, runtime.delivery.wake)
         driving = runner.run(
             fleet,
             CallbackSink(runtime.bus.publish),
             clock,
             speed=speed,
             on_step=simulation.progress_reporter(runtime),
+            commands=commands,
         )
         log.info("serving", extra={"url": account.base_url, "database": account.database_url})
         asyncio.run(
@@ -219,7 +224,7 @@ def simulate(
     typer.echo(f"driving {len(specs)} vehicles of {user} on {target} in real time; Ctrl+C to stop")
 
     async def drive() -> RunStats:
-        async with HttpSink(target, tokens) as sink:
+        async with HttpSink(target, tokens) as sink, HttpCommandChannel(target, tokens) as commands:
             return await runner.run(
                 Fleet(seed, specs),
                 sink,
@@ -227,6 +232,7 @@ def simulate(
                 speed=1.0,
                 duration_s=duration,
                 on_step=_remote_progress(),
+                commands=commands,
             )
 
     try:

@@ -16,6 +16,9 @@ from connectedcar.monitoring.registry import MonitorRegistry
 from connectedcar.monitoring.subscriptions import MonitorSubscriptions
 from connectedcar.processing import gc_tuning
 from connectedcar.processing.processor import ReportProcessor
+from connectedcar.remote.facts import ProcessorFacts
+from connectedcar.remote.service import RemoteService
+from connectedcar.remote.subscriptions import CallbackSubscriptions
 from connectedcar.store.store import Store
 
 
@@ -33,6 +36,13 @@ class Runtime:
     monitors: MonitorRegistry
     monitor_subscriptions: MonitorSubscriptions
     delivery: DeliveryWorker
+    remotes: RemoteService
+    callback_subscriptions: CallbackSubscriptions
+
+    def remote_tick(self, now_ms: int) -> None:
+        """Time out the remote actions whose vehicle did not answer in time."""
+        with self.store.transaction() as conn:
+            self.remotes.tick(conn, now_ms)
 
     def start(self) -> None:
         """Start the background work: the monitors in force, the report processor (with the collector
@@ -40,6 +50,7 @@ class Runtime:
         gc_tuning.tune()
         with self.store.transaction() as conn:
             self.monitors.load(conn)
+            self.remotes.load(conn)
         self.processor.start()
         self.delivery.start()
 
@@ -56,15 +67,17 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     bus = InProcessBus(clock, settings.reorder_window_ms, settings.max_pending_reports)
     monitors = MonitorRegistry()
     monitor_subscriptions = MonitorSubscriptions(store)
+    callback_subscriptions = CallbackSubscriptions(store)
     delivery = DeliveryWorker(
         store,
         clock,
-        {"monitor": monitor_subscriptions},
+        {"monitor": monitor_subscriptions, "remote": callback_subscriptions},
         timeout_s=settings.webhook_timeout_seconds,
         concurrency=settings.webhook_concurrency,
         allow_private=settings.webhook_allow_private,
     )
-    return Runtime(
+    processor = ReportProcessor(store, clock, bus, monitors=monitors, on_events=delivery.wake)
+    runtime = Runtime(
         settings=settings,
         clock=clock,
         store=store,
@@ -77,8 +90,12 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
             window_seconds=settings.login_failure_window_seconds,
         ),
         bus=bus,
-        processor=ReportProcessor(store, clock, bus, monitors=monitors, on_events=delivery.wake),
+        processor=processor,
         monitors=monitors,
         monitor_subscriptions=monitor_subscriptions,
         delivery=delivery,
+        remotes=RemoteService(ProcessorFacts(processor), on_events=delivery.wake),
+        callback_subscriptions=callback_subscriptions,
     )
+    processor.tickers.append(runtime.remote_tick)
+    return runtime

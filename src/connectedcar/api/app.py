@@ -23,12 +23,16 @@ from connectedcar.api.fleet import V3_PREFIX as FLEET_V3_PREFIX
 from connectedcar.api.fleet import auth as fleet_auth
 from connectedcar.api.fleet.monitors import V2_ROUTES as MONITOR_V2_ROUTES
 from connectedcar.api.fleet.monitors import V3_ROUTES as MONITOR_V3_ROUTES
+from connectedcar.api.fleet.remotes import V3_ROUTES as REMOTE_V3_ROUTES
 from connectedcar.api.fleet.routes import V2_ROUTES as FLEET_V2_ROUTES
 from connectedcar.api.fleet.routes import V3_ROUTES as FLEET_V3_ROUTES
 from connectedcar.api.ratelimit import RateLimitMiddleware
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.ingest import http_native
 from connectedcar.runtime import Runtime
+
+V2_SURFACE = [*B2C_V2_ROUTES, *FLEET_V2_ROUTES, *MONITOR_V2_ROUTES]
+V3_SURFACE = [*FLEET_V3_ROUTES, *MONITOR_V3_ROUTES, *REMOTE_V3_ROUTES]
 
 _V2_DESCRIPTION = """\
 The B2C Connected Car API 2.0.0 of Groupe PSA / Stellantis (seed 000), served by connectedcar.
@@ -107,16 +111,16 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        routes=[*B2C_V2_ROUTES, *FLEET_V2_ROUTES, *MONITOR_V2_ROUTES, *FLEET_V3_ROUTES, *MONITOR_V3_ROUTES],
+        routes=[*V2_SURFACE, *V3_SURFACE],
         telemetry=NO_TELEMETRY,
     )
     app.state.runtime = runtime
     app.state.fleet_authenticator = fleet_auth.FleetAuthenticator(runtime)
     errors.install(app)
 
-    v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, [*B2C_V2_ROUTES, *FLEET_V2_ROUTES, *MONITOR_V2_ROUTES])
+    v2 = _surface("Connected Car (B2C) v2", _V2_DESCRIPTION, V2_SURFACE)
     _documentation(app, B2C_V2_PREFIX, v2, _b2c_and_fleet)
-    v3 = _surface("Connected Car Fleet Owner v3", _FLEET_V3_DESCRIPTION, [*FLEET_V3_ROUTES, *MONITOR_V3_ROUTES])
+    v3 = _surface("Connected Car Fleet Owner v3", _FLEET_V3_DESCRIPTION, V3_SURFACE)
     _documentation(app, FLEET_V3_PREFIX, v3, fleet_auth.document)
     app.include_router(oauth2_routes.router)
     app.include_router(http_native.router)

@@ -35,6 +35,7 @@ from connectedcar.delivery.sender import Attempt, send
 from connectedcar.delivery.subscription import Subscription, SubscriptionSource
 from connectedcar.delivery.webhook import Resolver, system_resolve
 from connectedcar.domain.clock import Clock
+from connectedcar.engine.remotes.model import RemotePlaceholderContext
 from connectedcar.store import outbox
 from connectedcar.store.outbox import AttemptRecord, PendingRow
 from connectedcar.store.store import Store
@@ -287,6 +288,15 @@ def _message(subscription: Subscription, rows: list[PendingRow]) -> Message:
         subscription_id=subscription.id,
         label=subscription.label,
     )
+    if subscription.kind == "remote":
+        types = {str(r.event.get("remoteType")) for r in rows}
+        context = RemotePlaceholderContext(
+            vin=context.vin,
+            vehicle_id=context.vehicle_id,
+            fleet_id=context.fleet_id,
+            callback_id=subscription.id,
+            remote_type=types.pop() if len(types) == 1 else None,
+        )
     message = assemble(subscription.target, subscription.id_field, subscription.id, context, [r.event for r in rows])
     if rows[0].message_id is not None and message.id != rows[0].message_id:
         raise ValueError(f"message {rows[0].message_id} no longer holds the same events")

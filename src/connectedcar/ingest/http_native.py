@@ -4,14 +4,26 @@ A vehicle authenticates with its device token (`Authorization: Bearer <token>`, 
 admin vehicle token`). A batch is taken whole or not at all: the first bad value refuses it with a 400
 naming the report and the field, and nothing of it reaches the bus. 202 means the reports are on the
 bus: processing (and the pipeline's own filtering of duplicates and future reports) follows.
+
+Remote commands (issue 5): the answer to a batch carries the vehicle's queued commands, if any
+(`{"accepted": n, "commands": [...]}`); `GET /ingest/v1/commands` takes them without sending reports
+(a parked vehicle's telematics unit waking up); `POST /ingest/v1/commands/{id}/result` reports the
+outcome: `{"result": "Success" | "AlreadyDone" | "Failed", "failureCause": ..., "feedbackDetail": ...}`
+(204; 404 for a command this vehicle does not have; 409 when the action is already over).
+A command is `{"id", "type", "action" (the Remote body as the fleet owner posted it), "issuedAt",
+"expiresAt"}`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from fastapi import APIRouter, Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 
-from connectedcar.api.errors import ApiError, BadRequest, Unauthorized
+from connectedcar.api.errors import ApiError, BadRequest, InvalidParameter, NotFound, Unauthorized
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.domain.credentials import hash_token
 from connectedcar.domain.timefmt import to_ms
@@ -19,10 +31,13 @@ from connectedcar.ingest import native
 from connectedcar.ingest.bodies import BodyTooLarge, read_body
 from connectedcar.ingest.errors import ReportError
 from connectedcar.ingest.handoff import publish
+from connectedcar.remote.service import CommandError
 from connectedcar.runtime import Runtime
+from connectedcar.store import remotes as remote_store
 from connectedcar.store.vehicles import vehicle_id_by_device_token_hash
 
 PATH = "/ingest/v1/reports"
+COMMANDS = "/ingest/v1/commands"
 MAX_BODY = 1 << 20  # 1 MiB: a full batch of rich reports is about a third of it
 
 router = APIRouter()
@@ -34,6 +49,10 @@ class PayloadTooLarge(ApiError):
 
 class UnsupportedMediaType(ApiError):
     default_status, default_code = 415, 41500
+
+
+class Conflict(ApiError):
+    default_status, default_code = 409, 40900
 
 
 class InvalidReport(BadRequest):
@@ -67,7 +86,63 @@ async def post_reports(request: Request) -> Response:
     except ReportError as exc:
         raise InvalidReport(exc) from None
     await publish(runtime, reports)
-    return JsonResponse({"accepted": len(reports)}, status_code=202, media_type="application/json")
+    answer: dict[str, Any] = {"accepted": len(reports)}
+    if runtime.remotes.has_commands(vehicle_id):  # queued commands ride on the answer, as Traccar does
+        answer["commands"] = await _take_commands(runtime, vehicle_id)
+    return JsonResponse(answer, status_code=202, media_type="application/json")
+
+
+async def _take_commands(runtime: Runtime, vehicle_id: str) -> list[dict[str, Any]]:
+    now_ms = to_ms(runtime.clock.now())
+    commands = await runtime.store.run(lambda conn: runtime.remotes.fetch(conn, vehicle_id, now_ms))
+    if commands:
+        runtime.delivery.wake()
+    return commands
+
+
+@router.get(COMMANDS, include_in_schema=False)
+async def get_commands(request: Request) -> Response:
+    """The vehicle's queued remote commands: taking them is what sends them (SentToVehicle)."""
+    runtime: Runtime = request.app.state.runtime
+    vehicle_id = await _vehicle_of_token(request, runtime)
+    commands = await _take_commands(runtime, vehicle_id) if runtime.remotes.has_commands(vehicle_id) else []
+    return JsonResponse({"commands": commands}, media_type="application/json")
+
+
+@router.post(COMMANDS + "/{command_id}/result", status_code=204, include_in_schema=False)
+async def post_command_result(request: Request, command_id: str) -> Response:
+    """The vehicle's result for one of its commands: Success, AlreadyDone, or Failed with a cause."""
+    runtime: Runtime = request.app.state.runtime
+    vehicle_id = await _vehicle_of_token(request, runtime)
+    try:
+        body = await read_body(request, 16 * 1024)
+    except BodyTooLarge:
+        raise PayloadTooLarge("A command result is at most 16 KiB") from None
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidParameter(
+            "body", 'is not JSON: expected {"result": "Success" | "AlreadyDone" | "Failed"}'
+        ) from None
+    now_ms = to_ms(runtime.clock.now())
+    before: list[bool] = []
+
+    def write(conn: Connection) -> bool | None:
+        found = remote_store.action(conn, command_id)
+        before.append(bool(found and found.done))
+        row = runtime.remotes.result(conn, vehicle_id, command_id, payload, now_ms)
+        return None if row is None else row.done
+
+    try:
+        done = await runtime.store.run(write)
+    except CommandError as exc:
+        raise InvalidParameter(exc.field, exc.reason) from None
+    if done is None:
+        raise NotFound(f"This vehicle has no command {command_id!r}", code=40470)
+    if before and before[0]:
+        raise Conflict(f"Command {command_id!r} is already over (timed out or answered): this result changes nothing")
+    runtime.delivery.wake()
+    return Response(status_code=204)
 
 
 async def _vehicle_of_token(request: Request, runtime: Runtime) -> str:

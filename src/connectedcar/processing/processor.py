@@ -82,6 +82,7 @@ class ReportProcessor:
         self.stats = ProcessorStats()
         self.monitors = monitors if monitors is not None else MonitorRegistry()
         self.on_events = on_events  # told when a committed batch queued webhook events
+        self.tickers: list[Callable[[int], None]] = []  # more work on each tick (remote action timeouts)
         self._states: dict[str, pipeline.VehicleState] = {}
         self._profiles: dict[str, VehicleProfile] = {}
         self._flushed_at: dict[str, int] = {}
@@ -196,6 +197,11 @@ class ReportProcessor:
         """Clock tick: trips of silent vehicles close, maintenance days count down."""
         now_ms = self._now_ms() if now_ms is None else now_ms
         self._last_tick_ms = now_ms
+        for ticker in self.tickers:
+            try:
+                ticker(now_ms)
+            except Exception:  # one ticker's failure must not stop the others, nor the pipeline's tick
+                log.exception("tick of %r failed", ticker)
         out = Outputs()
         with self._lock:
             advanced: dict[str, pipeline.VehicleState] = {}
@@ -237,6 +243,10 @@ class ReportProcessor:
                     vehicle_states.save(conn, due, now_ms)
                 for vid in due:
                     self._flushed_at[vid] = now_ms
+
+    def state_of(self, vehicle_id: str) -> pipeline.VehicleState | None:
+        """The vehicle's pipeline state in memory (None when not loaded); read it, never change it."""
+        return self._states.get(vehicle_id)
 
     def forget(self, vehicle_id: str) -> None:
         """Drop a vehicle's cached profile and state (it was deleted or changed)."""

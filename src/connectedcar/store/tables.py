@@ -350,3 +350,38 @@ delivery_attempts = Table(
     Column("error", Text, nullable=True),
     Index("ix_delivery_attempts_subscription", "subscription_id", "attempted_at"),
 )
+
+# A fleet's reusable remote callback: the webhook remote actions report to, and the types it serves.
+remote_callbacks = Table(
+    "remote_callbacks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("fleet_id", String(24), ForeignKey("fleets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("label", String(200), nullable=True),
+    Column("status", String(8), nullable=False),  # Running, Paused (the spec's CallbackStatus)
+    Column("body", JSON, nullable=False),  # the RemoteCallbackSubscribe as accepted
+    *_stamps(),
+)
+
+# Remote actions: what was asked, where its lifecycle stands, and the command the vehicle takes.
+remote_actions = Table(
+    "remote_actions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("fleet_id", String(24), ForeignKey("fleets.id", ondelete="CASCADE"), nullable=False),
+    Column("vehicle_id", String(32), ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("callback_id", String(40), ForeignKey("remote_callbacks.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(40), nullable=False),  # the spec's RemoteType
+    Column("body", JSON, nullable=False),  # the Remote as posted
+    Column("state", JSON, nullable=False),  # engine.remotes.lifecycle.RemoteState
+    Column("status", String(40), nullable=False),  # the last status reported
+    Column("done", Boolean, nullable=False),
+    Column("deadline_at", BigInteger, nullable=True),  # when a tick times it out
+    Column("woke_vehicle", Boolean, nullable=False, default=False),
+    Column("sent_at", BigInteger, nullable=True),  # when the vehicle took the command
+    Column("expires_at", BigInteger, nullable=False),  # the command's expiry, for the vehicle
+    *_stamps(),
+    Index("ix_remote_actions_vehicle_done", "vehicle_id", "done"),
+    Index("ix_remote_actions_callback_created", "callback_id", "vehicle_id", "created_at"),
+    Index("ix_remote_actions_done_deadline", "done", "deadline_at"),
+)
