@@ -15,7 +15,7 @@ on a fresh database:
 The evaluation alone (registry.evaluate, no pipeline, no database) is printed too.
 
 Deliveries: `events` events queued in the outbox for 100 monitors (no batching), posted by the
-delivery worker (signed, recorded per attempt, 16 in flight) to a local uvicorn receiver; against the
+delivery worker (signed, recorded per attempt, 16 in flight) to a local uvicorn receiver (its own process); against the
 same number of plain signed POSTs of the same bodies with the same client and concurrency.
 Targets: >= 20,000 updates/s with 25,000 monitors on one core. Ratios are printed, not asserted.
 """
@@ -27,9 +27,9 @@ import asyncio
 import gc
 import random
 import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +37,6 @@ from typing import Any
 
 import httpx
 import orjson
-import uvicorn
 
 from connectedcar import provision
 from connectedcar.bus.inprocess import InProcessBus
@@ -166,32 +165,29 @@ def evaluation_only(registry: MonitorRegistry, reports: dict[str, list[Report]])
 # -- deliveries --------------------------------------------------------------------------------------
 
 
-async def receiver_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    if scope["type"] != "http":
-        return
-    while True:
-        message = await receive()
-        if not message.get("more_body"):
-            break
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
-    await send({"type": "http.response.body", "body": b""})
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def start_receiver() -> tuple[uvicorn.Server, str]:
+def start_receiver() -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving receiver_app in its own process; its URL."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(receiver_app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "receiver_app:app", "--port", str(port), "--log-level", "error"],
+        cwd=Path(__file__).resolve().parent,
     )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.01)
-    return server, f"http://127.0.0.1:{port}/hook"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/hook", content=b"{}")
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the receiver did not start") from None
+            time.sleep(0.05)
+    return process, f"http://127.0.0.1:{port}/hook"
 
 
 def deliveries(tmp: str, events: int, target: str) -> tuple[float, float]:
@@ -326,7 +322,7 @@ def main() -> None:
         eval_s, evaluated = evaluation_only(fresh, renamed)
 
         platform_s, baseline_s = deliveries(tmp, args.events, target)
-    receiver.should_exit = True
+    receiver.terminate()
 
     plain_rate = count / plain_s
     monitored_rate = count / monitored_s

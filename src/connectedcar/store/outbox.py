@@ -9,7 +9,7 @@ posts the very same message), posts it, and records the outcome on every event o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
@@ -91,15 +91,46 @@ def enqueue(conn: Connection, events: Sequence[OutboxEvent]) -> None:
 _PENDING = and_(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
 
 
+_PLAN_COLUMNS = [c for c in outbox.c if c.name not in ("event", "last_error", "delivered_at", "failed_at")]
+
+
 def pending(conn: Connection, limit: int, exclude_keys: Sequence[str] = ()) -> list[PendingRow]:
-    """The oldest undelivered events, in queue order, leaving out the batch keys given (in flight)."""
-    query = select(outbox).where(_PENDING)
+    """The oldest undelivered events, in queue order, leaving out the batch keys given (in flight).
+
+    Without their bodies (event is {}): planning needs the bookkeeping only; with_events loads them."""
+    query = select(*_PLAN_COLUMNS).where(_PENDING)
     if exclude_keys:
         query = query.where(outbox.c.batch_key.not_in(list(exclude_keys)))
-    return [_pending_row(r) for r in conn.execute(query.order_by(outbox.c.seq).limit(limit))]
+    return [_pending_row(r, with_event=False) for r in conn.execute(query.order_by(outbox.c.seq).limit(limit))]
 
 
-def _pending_row(r: Any) -> PendingRow:
+def pending_keys(conn: Connection, limit: int, exclude_keys: Sequence[str] = ()) -> list[str]:
+    """The batch keys with undelivered events, the key whose oldest event is oldest first."""
+    head = func.min(outbox.c.seq)
+    query = select(outbox.c.batch_key, head).where(_PENDING)
+    if exclude_keys:
+        query = query.where(outbox.c.batch_key.not_in(list(exclude_keys)))
+    query = query.group_by(outbox.c.batch_key).order_by(head).limit(limit)
+    return [key for key, _ in conn.execute(query)]
+
+
+def pending_of_key(conn: Connection, batch_key: str, limit: int) -> list[PendingRow]:
+    """One batch key's undelivered events, oldest first, without their bodies."""
+    query = select(*_PLAN_COLUMNS).where(_PENDING, outbox.c.batch_key == batch_key).order_by(outbox.c.seq).limit(limit)
+    return [_pending_row(r, with_event=False) for r in conn.execute(query)]
+
+
+def with_events(conn: Connection, rows: Sequence[PendingRow]) -> list[PendingRow]:
+    """The same rows with their event bodies."""
+    if not rows:
+        return []
+    found = dict(
+        conn.execute(select(outbox.c.seq, outbox.c.event).where(outbox.c.seq.in_([r.seq for r in rows]))).all()
+    )
+    return [replace(r, event=found[r.seq]) for r in rows if r.seq in found]
+
+
+def _pending_row(r: Any, *, with_event: bool = True) -> PendingRow:
     return PendingRow(
         r.seq,
         r.event_id,
@@ -109,7 +140,7 @@ def _pending_row(r: Any) -> PendingRow:
         r.vehicle_id,
         r.vin,
         r.batch_key,
-        r.event,
+        r.event if with_event else {},
         r.created_at,
         r.expires_at,
         r.message_id,
