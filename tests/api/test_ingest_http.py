@@ -3,6 +3,7 @@ own uvicorn server, both handing reports to a collector standing in for the bus.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -19,12 +20,16 @@ from typer.testing import CliRunner
 from connectedcar.cli import app as cli
 from connectedcar.domain.credentials import hash_token
 from connectedcar.domain.entities import Vehicle
+from connectedcar.domain.ids import new_monitor_id
 from connectedcar.domain.reports import Report
 from connectedcar.domain.timefmt import format_ms, to_ms
+from connectedcar.engine.remotes.parsing import parse_remote_action
 from connectedcar.ingest.http_native import MAX_BODY, PATH
 from connectedcar.ingest.http_osmand import create_osmand_app
 from connectedcar.runtime import Runtime
+from connectedcar.store import remotes as remote_store
 from connectedcar.store import vehicles
+from connectedcar.store.remotes import CallbackRow
 from tests.support import World, free_port
 
 
@@ -349,3 +354,42 @@ def test_osmand_refuses_malformed_json_and_huge_bodies(phone: httpx.Client, bus:
     assert response.status_code == 413
     assert phone.put("/?id=x&lat=1&lon=2").status_code == 405
     assert bus.reports == []
+
+
+def test_osmand_answers_a_location_with_the_queued_commands(
+    phone: httpx.Client, runtime: Runtime, world: World, bus: Collector
+) -> None:
+    account = world.fleet(vehicles=1)
+    vehicle = account.vehicles[0]
+    now = now_ms(runtime)
+    body = {
+        "callback": {"webhook": {"target": "http://93.184.216.34/hook", "name": "cb"}},
+        "notificationTypes": ["Horn"],
+    }
+    callback = CallbackRow(new_monitor_id(), account.fleet.id, None, "Running", body, now, now)
+    with runtime.store.transaction() as conn:
+        remote_store.create_callback(conn, callback)
+        action = runtime.remotes.submit(
+            conn,
+            action_id=new_monitor_id(),
+            fleet_id=account.fleet.id,
+            vehicle_id=vehicle.id,
+            callback=callback,
+            remote=parse_remote_action({"horn": {"state": "Activated"}}),
+            body={"horn": {"state": "Activated"}},
+            now_ms=now,
+        )
+    answer = phone.get("/", params={"id": vehicle.vin, "lat": "48.85", "lon": "2.35", "timestamp": str(now // 1000)})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/x-ndjson"
+    [command] = [json.loads(line) for line in answer.text.splitlines()]
+    assert (
+        command["id"] == action.id
+        and command["type"] == "Horn"
+        and command["action"] == {"horn": {"state": "Activated"}}
+    )
+    again = phone.get("/", params={"id": vehicle.vin, "lat": "48.85", "lon": "2.35", "timestamp": str(now // 1000 + 1)})
+    assert again.content == b""  # taken once: it was sent
+    with runtime.store.transaction() as conn:
+        row = remote_store.action(conn, action.id)
+    assert row is not None and row.status == "SentToVehicle" and row.sent_at is not None

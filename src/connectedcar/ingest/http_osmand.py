@@ -4,13 +4,17 @@
 Answers as Traccar does: 200 with an empty body when the location is accepted, 400 with a plain-text
 reason for a malformed one, 404 for a device id that is neither a vehicle's VIN nor a device id
 registered with `connectedcar admin vehicle create --device-id`. Any path is accepted: apps differ in
-whether they append one.
+whether they append one. When remote commands wait for the vehicle, the answer to its location
+carries them (application/x-ndjson, one command object a line, as the native protocol writes them),
+as Traccar hands queued commands to its devices; taking them sends them. OsmAnd and Traccar Client
+cannot carry out remote actions: a device that can answers on the native result endpoint.
 """
 
 from __future__ import annotations
 
 import logging
 
+import orjson
 from sqlalchemy import Connection
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -64,6 +68,14 @@ def create_osmand_app(runtime: Runtime) -> ASGIApp:
             await publish(runtime, [reading.for_vehicle(vehicle_id)])
         except ServiceUnavailable as exc:
             return PlainTextResponse(exc.message, status_code=503, headers=exc.headers)
+        if runtime.remotes.has_commands(vehicle_id):
+            # As Traccar answers its devices: the queued commands in the body, one JSON object a line.
+            now_ms = to_ms(runtime.clock.now())
+            commands = await runtime.store.run(lambda conn: runtime.remotes.fetch(conn, vehicle_id, now_ms))
+            if commands:
+                runtime.delivery.wake()
+                lines = b"".join(orjson.dumps(c) + b"\n" for c in commands)
+                return Response(lines, status_code=200, media_type="application/x-ndjson")
         return Response(status_code=200)
 
     methods = ["GET", "POST"]
