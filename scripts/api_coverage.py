@@ -47,6 +47,7 @@ SEED_ENDPOINTS: list[tuple[str, str, str]] = [
 
 OUTGOING = {
     "/root/monitors/webhook": "outgoing: posted by the delivery worker (MonitorEvents), see docs/fidelity.md",
+    "/root/remote/webhook": "outgoing: posted by the delivery worker (RemoteEvents), see docs/fidelity.md",
 }
 
 
@@ -54,7 +55,9 @@ def planned(path: str) -> str:
     if path in OUTGOING:
         return OUTGOING[path]
     if "/stolen" in path:
-        return "not yet (issue 5: remote actions, stolen)"
+        return "not yet (stolen episodes are not recorded yet; the Stolen remote action is served)"
+    if "/user/" in path and ("/callbacks" in path or "/remote" in path):
+        return "not yet (B2C callbacks and remotes: no issue yet; the fleet remote engine would serve them)"
     if "/user/" in path and "/monitors" in path:
         return "not yet (B2C monitors: no issue yet; the fleet monitor engine would serve them)"
     if "/remote" in path or "/callbacks" in path:
