@@ -41,7 +41,7 @@ def callback_body(target: str) -> dict[str, Any]:
                 "attributres": [{"type": "Header", "key": "X-Callback", "value": "$callbackID"}],
             }
         },
-        "notificationTypes": ["Doors", "Horn", "Lights"],
+        "notificationTypes": ["Doors", "Horn", "Lights", "ThermalPreconditioning"],
     }
 
 
@@ -54,7 +54,7 @@ def test_unlocking_a_parked_vehicle(backend: str, tmp_path: Path) -> None:
         specs, tokens = [], {}
         with runtime.store.transaction() as conn:
             created = provision.create_fleet(conn, clock, name="remote e2e")
-            for spec in fleet_specs(2, SEED):
+            for spec in fleet_specs(3, SEED):
                 vehicle = provision.create_vehicle(
                     conn, clock, vin=spec.vin, owner_email=None, brand=spec.brand, energy=spec.energy
                 )
@@ -117,6 +117,26 @@ def test_unlocking_a_parked_vehicle(backend: str, tmp_path: Path) -> None:
                         await step(n)
                     status = (await api.get(f"{base}/vehicles/{target.vehicle_id}/status")).json()
                     await asyncio.to_thread(receiver.wait_for, 4, 10.0)
+                    # Warm up the electric one: preconditioning shows in its status while it runs.
+                    electric = next(s for s in specs if s.energy == "Electric")
+                    warm = await api.post(
+                        f"{base}/vehicles/{electric.vehicle_id}/callbacks/{cbid}/remotes",
+                        json={"preconditioning": {"airConditioning": {"immediate": True}}},
+                    )
+                    assert warm.status_code == 202, warm.text
+                    wid = warm.json()["remoteActionId"]
+                    for _ in range(60):
+                        n += 1
+                        await step(n)
+                        got = await api.get(f"{base}/vehicles/{electric.vehicle_id}/callbacks/{cbid}/remotes/{wid}")
+                        if got.json()["status"] in ("Success", "AlreadyDone", "Failed"):
+                            break
+                    assert got.json()["status"] == "Success", (got.json().get("failureCause"), got.json())
+                    for _ in range(4):
+                        n += 1
+                        await step(n)
+                    warmed = (await api.get(f"{base}/vehicles/{electric.vehicle_id}/status")).json()
+                    assert warmed["preconditioning"]["airConditioning"]["status"] == "Enabled", warmed
                     return cbid, rid, status
 
             cbid, rid, status = asyncio.run(scenario())
@@ -125,7 +145,7 @@ def test_unlocking_a_parked_vehicle(backend: str, tmp_path: Path) -> None:
             runtime.delivery.stop()
             server.stop()
             runtime.close()
-    events = receiver.events()
+    events = [e for e in receiver.events() if e["remoteActionId"] == rid]
     statuses = [(e["eventStatus"]["type"], e["eventStatus"]["status"]) for e in events]
     # A parked simulated car reports every minute: it is awake, so no WakingUpVehicle (the service
     # tests cover a sleeping one).

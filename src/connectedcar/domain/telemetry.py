@@ -34,6 +34,9 @@ LEAF_PATHS: frozenset[str] = frozenset(
         "vehicle.energy.charging.nextDelayedTime",
         "vehicle.ignition",
         "vehicle.doorsState.lockedState",
+        # Not in seed 000's table: the Fleet v3 Status model's preconditioning, so that a remote
+        # preconditioning shows in the vehicle's status (issue 5).
+        "vehicle.preconditioning.airConditioning.status",
         "vehicle.doorsState.opening",
         "vehicle.brakingSystem.status",
         "vehicle.brakingSystem.parking",

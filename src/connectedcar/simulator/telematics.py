@@ -314,6 +314,12 @@ class Telematics:
         self.touched = True
         vehicle.remote_report(t, out, full=full)
 
+    def preconditioning_status(self, t: int) -> str | None:
+        """Enabled while preconditioning runs, else Disabled; None until a remote action touched the car."""
+        if not self.touched:
+            return None
+        return "Enabled" if self._precondition_until_ms > t else "Disabled"
+
     def report_attributes(self, t: int) -> Mapping[str, Any]:
         """The remote settings a state report carries in its attributes, once any action has changed
         something (before that, none: a vehicle nobody sent anything reports as it always did)."""

@@ -632,6 +632,11 @@ class SimVehicle:
         alerts_cleared: tuple[str, ...] = (),
     ) -> Report:
         pt = self.pt
+        preconditioning = self.unit.preconditioning_status(t)
+        if preconditioning is not None:  # once a remote action touched it: the Status model's airConditioning
+            conditioning = {"preconditioning": {"airConditioning": {"status": preconditioning}}}
+            vehicle_part = {**(telemetry or {}).get("vehicle", {}), **conditioning}
+            telemetry = {**(telemetry or {}), "vehicle": vehicle_part}
         return Report(
             vehicle_id=self.id,
             at_ms=t,

@@ -376,6 +376,9 @@ def status(
         times.append(found[1])
     if energies:
         body["energies"] = energies
+    if found := _latest(records, "vehicle.preconditioning.airConditioning.status"):
+        body["preconditioning"] = {"airConditioning": {"createdAt": date(found[1]), "status": found[0]}}
+        times.append(found[1])
     doors: dict[str, Any] = {}
     door_times: list[datetime] = []
     for path, name in (("vehicle.doorsState.lockedState", "lockedStates"), ("vehicle.doorsState.opening", "opening")):
