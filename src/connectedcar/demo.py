@@ -271,6 +271,22 @@ def fleet_curl(credentials: DemoCredentials, path: str) -> str:
     return f"curl -s -u {shlex.quote(user)} {shlex.quote(url)}"
 
 
+REMOTE_CALLBACK = (
+    '{"label": "demo", "callback": {"webhook": {"target": "http://127.0.0.1:9000/remote", "name": "demo"}}, '
+    '"notificationTypes": ["Doors", "Horn", "Lights", "ElectricBatteryChargingRequest", "ThermalPreconditioning"]}'
+)
+
+
+def fleet_post(credentials: DemoCredentials, path: str, data: str) -> str:
+    """A Fleet Owner API POST with a JSON body (or @file)."""
+    url = f"{credentials.base_url}{FLEET_V3}{path}?{urlencode({'client_id': credentials.fleet_client_id})}"
+    user = f"{credentials.fleet_username}:{credentials.fleet_password}"
+    return (
+        f"curl -s -u {shlex.quote(user)} -X POST {shlex.quote(url)} "
+        f"-H 'Content-Type: application/json' --data {shlex.quote(data)}"
+    )
+
+
 def token_curl(credentials: DemoCredentials, grant: dict[str, str], *, secret: str | None = None) -> str:
     """The token request of seed 000, the client authenticating with HTTP Basic (RFC 6749 section 2.3.1)."""
     fields = {**grant, "client_id": credentials.client_id}
@@ -291,6 +307,26 @@ def commands(credentials: DemoCredentials) -> list[tuple[str, str]]:
         (
             "The fleet's vehicles (Fleet Owner API v3, HTTP Basic)",
             fleet_curl(credentials, f"/fleets/{credentials.fleet_id}/vehicles"),
+        ),
+        (
+            "Receive webhooks: print each event and check its signature (another terminal)",
+            f".venv/bin/connectedcar listen --port 9000 --secret {shlex.quote(credentials.fleet_webhook_secret)}",
+        ),
+        (
+            "Post seed 001's monitor (leave central Paris with a low battery, or a Monday afternoon) to it",
+            fleet_post(credentials, f"/fleets/{credentials.fleet_id}/monitors", "@docs/examples/monitor.json"),
+        ),
+        (
+            "Register a remote callback (seed 004) posting to it",
+            fleet_post(credentials, f"/fleets/{credentials.fleet_id}/remote/callbacks", REMOTE_CALLBACK),
+        ),
+        (
+            "Then unlock a vehicle through it (put the callbackId in place of CALLBACK_ID)",
+            fleet_post(
+                credentials,
+                f"/fleets/{credentials.fleet_id}/vehicles/{first}/callbacks/CALLBACK_ID/remotes",
+                '{"door": {"state": "Unlocked"}}',
+            ),
         ),
         (
             f"Sign in as {credentials.email} / {credentials.password} (open in a browser; the code lands on "
