@@ -183,11 +183,12 @@ class RemoteService:
         return commands
 
     def result(self, conn: Connection, vehicle_id: str, action_id: str, payload: Any, now_ms: int) -> ActionRow | None:
-        """The vehicle's result for one of its commands; None when it has no such command.
+        """The vehicle's result for one of its commands; None when it has no such command (another
+        vehicle's, or one not sent to it yet: a result then would mark it sent, and it would never go out).
 
         A result for an action already over (timed out, say) changes nothing and is returned as is."""
         row = remote_store.action(conn, action_id, lock=True)
-        if row is None or row.vehicle_id != vehicle_id:
+        if row is None or row.vehicle_id != vehicle_id or row.sent_at is None:
             return None
         event = parse_result(payload)
         if row.done:
@@ -199,7 +200,11 @@ class RemoteService:
         return updated
 
     def tick(self, conn: Connection, now_ms: int) -> int:
-        """Time out the actions whose deadline passed; how many changed."""
+        """Time out the actions whose deadline passed; how many changed.
+
+        Also finds again the vehicles whose commands wait: a fetch that ran while a submit had not
+        committed yet cannot see its action, and forgets the vehicle (requests run on threads with
+        PostgreSQL). Without this, the command would wait, unseen, until it timed out."""
         changed = 0
         for row in remote_store.due(conn, now_ms):
             state, reports = advance(RemoteState.from_dict(row.state), Tick(), now_ms)
@@ -209,6 +214,9 @@ class RemoteService:
             remote_store.save_action(conn, updated)
             self._queue(conn, self._callback(conn, row), updated, self.facts(conn, row.vehicle_id).vin, reports, now_ms)
             changed += 1
+        waiting = remote_store.vehicles_waiting(conn)
+        with self._lock:
+            self._waiting |= waiting
         return changed
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from connectedcar.api.fleet import V3_PREFIX
 from connectedcar.api.fleet import representations as rep
 from connectedcar.api.fleet.access import check_fleet, fleet_vehicle
 from connectedcar.api.fleet.auth import current_fleet
+from connectedcar.api.fleet.params import split_values
 from connectedcar.api.paging import Page, paging
 from connectedcar.api.rendering import HAL_TYPES, JsonResponse, hal, link, negotiate
 from connectedcar.api.routing import DirectRoute
@@ -213,14 +214,18 @@ async def create_callback(request: Request, fid: str = FleetIdPath, fleet: Fleet
 
 
 async def types_filter(
-    types: str | None = Query(None, description="Only the callbacks serving this remote type (comma-separated)."),
+    request: Request,
+    types: list[str] | None = Query(
+        None, description="Only the callbacks serving one of these remote types (repeated or comma-separated)."
+    ),
 ) -> str | None:
-    if types is None or not types.strip():
+    # An array in the spec: repeated (OpenAPI's default), `types[]`, comma-separated or an array literal.
+    wanted = split_values([*(types or []), *request.query_params.getlist("types[]")])
+    if not wanted:
         return None
-    wanted = [t.strip() for t in types.split(",") if t.strip()]
     for t in wanted:
         if t not in REMOTE_TYPES:
-            raise InvalidParameter("types", f"must be remote types ({', '.join(REMOTE_TYPES)}), not {t!r}")
+            raise InvalidParameter("types", f"must be remote types ({', '.join(REMOTE_TYPES)}), not {t[:40]!r}")
     return ",".join(wanted)
 
 
