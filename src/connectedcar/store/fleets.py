@@ -125,3 +125,9 @@ def fleet_ids_of_vehicle(conn: Connection, vehicle_id: str) -> list[str]:
 def vehicle_counts(conn: Connection) -> dict[str, int]:
     query = select(fleet_vehicles.c.fleet_id, func.count()).group_by(fleet_vehicles.c.fleet_id)
     return {str(fid): int(n) for fid, n in conn.execute(query)}
+
+
+def in_some_fleet(conn: Connection, vehicle_id: str) -> bool:
+    """Whether any fleet holds the vehicle."""
+    query = select(fleet_vehicles.c.vehicle_id).where(fleet_vehicles.c.vehicle_id == vehicle_id).limit(1)
+    return conn.execute(query).first() is not None

@@ -93,8 +93,8 @@ def test_a_collision_of_another_vehicle_or_fleet(api: FleetApi, world: World) ->
     of_theirs = world.collision(theirs.vehicles[0], seconds_ago=10)
     assert_error(api.get(f"/fleets/{{fid}}/vehicles/{first.id}/collisions/{of_second.id}"), 404)
     assert_error(api.get(f"/fleets/{{fid}}/vehicles/{first.id}/collisions/{UNKNOWN_ID}"), 404)
-    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/collisions"), 404)
-    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/collisions/{of_theirs.id}"), 404)
+    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/collisions"), 403)
+    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/collisions/{of_theirs.id}"), 403)
     vid = theirs.vehicles[0].id
     for path in ("/collisions", f"/collisions/{of_theirs.id}", f"/vehicles/{vid}/collisions"):
         assert_error(api.get(f"/fleets/{theirs.fleet.id}{path}"), 403)

@@ -149,10 +149,15 @@ def test_bad_paging_parameters_are_400_naming_the_field(api: FleetApi, params: d
 
 def test_a_vehicle_outside_the_fleet_is_not_found(api: FleetApi, world: World) -> None:
     outsider = world.vehicle(None)
-    other = world.fleet(vehicles=1)
-    for vid in (outsider.id, other.vehicles[0].id, UNKNOWN_VEHICLE):
+    for vid in (outsider.id, UNKNOWN_VEHICLE):
         for suffix in ("", "/lastPosition", "/status", "/alerts", "/maintenance"):
             assert_error(api.get(f"/fleets/{{fid}}/vehicles/{vid}{suffix}"), 404)
+
+
+def test_another_fleets_vehicle_is_forbidden(api: FleetApi, world: World) -> None:
+    other = world.fleet(vehicles=1)
+    for suffix in ("", "/lastPosition", "/status", "/alerts", "/maintenance"):
+        assert_error(api.get(f"/fleets/{{fid}}/vehicles/{other.vehicles[0].id}{suffix}"), 403)
 
 
 def test_a_vehicle_may_be_in_several_fleets(api: FleetApi, world: World, http: httpx.Client) -> None:

@@ -540,10 +540,9 @@ def test_unknown_and_other_fleets_vehicles_and_callbacks(api: FleetApi, world: W
     # another fleet's callback through the caller's own fleet and vehicle
     assert send(api, vid, their_cb, door).status_code == 403
     assert api.get(remotes_path(vid, their_cb)).status_code == 403
-    # another fleet's vehicle under the caller's own fleet: not in the fleet, a 404 as for every
-    # vehicle-scoped path (a vehicle may be in several fleets)
-    assert send(api, their_vid, cbid, door).status_code == 404
-    assert send(api, their_vid, their_cb, door).status_code == 404
+    # another fleet's vehicle under the caller's own fleet: 403, as the issue asks
+    assert send(api, their_vid, cbid, door).status_code == 403
+    assert send(api, their_vid, their_cb, door).status_code == 403
     # another fleet's id in the path, with that fleet's own vehicle and callback
     assert (
         call(other, "POST", f"/fleets/{api.fid}/vehicles/{vid}/callbacks/{cbid}/remotes", content=door).status_code

@@ -172,6 +172,6 @@ def test_bad_telemetry_parameters(api: FleetApi, params: dict[str, str], field: 
 def test_telemetry_of_a_vehicle_outside_the_fleet(api: FleetApi, world: World) -> None:
     theirs = world.fleet(vehicles=1)
     vid = theirs.vehicles[0].id
-    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{vid}/telemetry"), 404)
+    assert_error(api.get(f"/fleets/{{fid}}/vehicles/{vid}/telemetry"), 403)
     assert_error(api.get(f"/fleets/{theirs.fleet.id}/vehicles/{vid}/telemetry"), 403)
     assert_error(api.get(f"/fleets/{UNKNOWN_FLEET}/vehicles/{vid}/telemetry"), 404)

@@ -270,7 +270,7 @@ def test_a_trip_of_another_vehicle_or_fleet_is_not_found(api: FleetApi, world: W
         for tid in (of_second.id, of_outsider.id, of_theirs.id, UNKNOWN_ID):
             assert_error(api.get(f"/fleets/{{fid}}/vehicles/{first.id}/trips/{tid}{suffix}"), 404)
         assert_error(api.get(f"/fleets/{{fid}}/vehicles/{UNKNOWN_ID}/trips/{of_second.id}{suffix}"), 404)
-        assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/trips/{of_theirs.id}{suffix}"), 404)
+        assert_error(api.get(f"/fleets/{{fid}}/vehicles/{theirs.vehicles[0].id}/trips/{of_theirs.id}{suffix}"), 403)
 
 
 def test_another_fleets_trips_are_forbidden(api: FleetApi, world: World) -> None:

@@ -24,6 +24,8 @@ def fleet_vehicle(conn: Connection, fleet: Fleet, fleet_id: str, vehicle_id: str
     check_fleet(conn, fleet, fleet_id)
     found = fleets.fleet_vehicle(conn, fleet_id, vehicle_id)
     if found is None:
+        if fleets.in_some_fleet(conn, vehicle_id):
+            raise Forbidden(f"Vehicle {vehicle_id!r} belongs to another fleet", code=40310)
         raise NotFound(f"No vehicle found with id {vehicle_id!r} in fleet {fleet_id!r}", code=40410)
     return found
 
