@@ -125,8 +125,8 @@ def test_another_fleets_monitors_are_out_of_reach(api: FleetApi, world: World) -
     assert other.get(f"/fleets/{api.fid}/monitors/{mid}").status_code == 403
     assert call(other, "DELETE", f"/fleets/{api.fid}/monitors/{mid}").status_code == 403
     assert call(other, "POST", f"/fleets/{api.fid}/monitors", json=seed_monitor()).status_code == 403
-    # its own fleet id with a monitor that is not its own: not found
-    assert other.get(f"/fleets/{{fid}}/monitors/{mid}").status_code == 404
+    # its own fleet id with a monitor that is not its own: forbidden, as for vehicles and callbacks
+    assert other.get(f"/fleets/{{fid}}/monitors/{mid}").status_code == 403
     assert api.get("/fleets/{fid}/monitors/nosuchmonitor").status_code == 404
 
 

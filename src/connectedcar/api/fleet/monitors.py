@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from connectedcar.api.b2c.v2.params import runtime
-from connectedcar.api.errors import ApiError, InvalidParameter, NotFound
+from connectedcar.api.errors import ApiError, Forbidden, InvalidParameter, NotFound
 from connectedcar.api.fleet import V2_PREFIX, V3_PREFIX
 from connectedcar.api.fleet import representations as rep
 from connectedcar.api.fleet.access import check_fleet
@@ -114,8 +114,10 @@ async def _definition(request: Request) -> MonitorDefinition:
 def _owned(conn: Connection, fleet: Fleet, fid: str, mid: str) -> MonitorRow:
     check_fleet(conn, fleet, fid)
     row = monitor_store.get(conn, mid)
-    if row is None or row.fleet_id != fid:
+    if row is None:
         raise NotFound(f"No monitor found with id {mid!r} in fleet {fid!r}", code=40450)
+    if row.fleet_id != fid:
+        raise Forbidden(f"Monitor {mid!r} belongs to another fleet", code=40350)
     return row
 
 
