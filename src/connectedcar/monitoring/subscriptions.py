@@ -2,52 +2,33 @@
 
 from __future__ import annotations
 
-import threading
+from sqlalchemy import Connection
 
-from connectedcar.delivery.sender import decode_secret
-from connectedcar.delivery.subscription import Subscription
+from connectedcar.delivery.subscription import CachedSubscriptions, Subscription, signing_key
 from connectedcar.monitoring.definition import parse_definition
-from connectedcar.store import fleets
 from connectedcar.store import monitors as monitor_store
 from connectedcar.store.store import Store
 
 
-class MonitorSubscriptions:
-    """Reads monitors from the store, cached until forget() (the API calls it on every change)."""
+def read_monitor(conn: Connection, monitor_id: str) -> Subscription | None:
+    row = monitor_store.get(conn, monitor_id)
+    key = signing_key(conn, row.fleet_id) if row is not None else None
+    if row is None or key is None:
+        return None
+    callback = parse_definition(row.body).callback
+    return Subscription(
+        kind="monitor",
+        id=row.id,
+        fleet_id=row.fleet_id,
+        label=row.label,
+        target=callback.target,
+        retry=callback.retry,
+        batch=callback.batch,
+        signing_key=key,
+        id_field="monitorId",
+    )
 
+
+class MonitorSubscriptions(CachedSubscriptions):
     def __init__(self, store: Store) -> None:
-        self.store = store
-        self._cache: dict[str, Subscription | None] = {}
-        self._lock = threading.Lock()
-
-    def subscription(self, kind: str, subscription_id: str) -> Subscription | None:
-        with self._lock:
-            if subscription_id in self._cache:
-                return self._cache[subscription_id]
-        found = self._read(subscription_id)
-        with self._lock:
-            self._cache[subscription_id] = found
-        return found
-
-    def forget(self, monitor_id: str) -> None:
-        with self._lock:
-            self._cache.pop(monitor_id, None)
-
-    def _read(self, monitor_id: str) -> Subscription | None:
-        with self.store.transaction() as conn:
-            row = monitor_store.get(conn, monitor_id)
-            fleet = fleets.fleet_by_id(conn, row.fleet_id) if row is not None else None
-        if row is None or fleet is None or not fleet.webhook_secret:
-            return None
-        callback = parse_definition(row.body).callback
-        return Subscription(
-            kind="monitor",
-            id=row.id,
-            fleet_id=row.fleet_id,
-            label=row.label,
-            target=callback.target,
-            retry=callback.retry,
-            batch=callback.batch,
-            signing_key=decode_secret(fleet.webhook_secret),
-            id_field="monitorId",
-        )
+        super().__init__(store, read_monitor)

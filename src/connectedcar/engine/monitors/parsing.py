@@ -35,6 +35,7 @@ from connectedcar.engine.monitors.model import (
     ZoneTrigger,
 )
 from connectedcar.engine.monitors.timewindows import DAY_MS, parse_datetime_ms, parse_duration_ms
+from connectedcar.engine.strict_json import DuplicateKey, loads_strict
 
 MIN_TRIGGERS = 1
 MAX_TRIGGERS = 5
@@ -101,40 +102,12 @@ def _either(obj: Mapping[str, Any], path: str, *keys: str, required: bool = True
 def parse_monitor_json(raw: bytes | str) -> Monitor:
     """Parse the raw body, refusing duplicate keys in any object (which a parsed dict cannot show)."""
     try:
-        body = json.loads(raw, object_pairs_hook=_PairsChecked)
-    except MonitorError:
-        raise
+        body = loads_strict(raw)
+    except DuplicateKey as exc:
+        _fail(exc.path, f"duplicate key {exc.key!r} in one object")
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         _fail("body", f"is not valid JSON: {exc}")
-    _check_duplicates(body, "")
     return parse_monitor(_object(body, "body"))
-
-
-class _PairsChecked(dict[str, Any]):
-    """A JSON object that remembers the keys it saw more than once (the path is only known later)."""
-
-    duplicates: list[str]
-
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
-        super().__init__(pairs)
-        seen: set[str] = set()
-        self.duplicates = []
-        for key, _ in pairs:
-            if key in seen and key not in self.duplicates:
-                self.duplicates.append(key)
-            seen.add(key)
-
-
-def _check_duplicates(value: Any, path: str) -> None:
-    if isinstance(value, _PairsChecked):
-        if value.duplicates:
-            key = value.duplicates[0]
-            _fail(f"{path}.{key}" if path else key, f"duplicate key {key!r} in one object")
-        for key, item in value.items():
-            _check_duplicates(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_duplicates(item, f"{path}[{i}]")
 
 
 def parse_monitor(body: Mapping[str, Any]) -> Monitor:

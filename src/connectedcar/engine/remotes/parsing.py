@@ -76,6 +76,7 @@ from connectedcar.engine.remotes.model import (
     StolenAction,
     WakeUpAction,
 )
+from connectedcar.engine.strict_json import DuplicateKey, loads_strict
 
 MAX_PROGRAMS = len(PROGRAM_SLOTS)
 MIN_POSITIONS = 1
@@ -139,41 +140,14 @@ def _join(path: str, key: str) -> str:
 # -- raw JSON -----------------------------------------------------------------------------------------
 
 
-class _PairsChecked(dict[str, Any]):
-    """A JSON object that remembers the keys it saw more than once (the path is only known later)."""
-
-    duplicates: list[str]
-
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
-        super().__init__(pairs)
-        seen: set[str] = set()
-        self.duplicates = []
-        for key, _ in pairs:
-            if key in seen and key not in self.duplicates:
-                self.duplicates.append(key)
-            seen.add(key)
-
-
-def _check_duplicates(value: Any, path: str) -> None:
-    if isinstance(value, _PairsChecked):
-        if value.duplicates:
-            key = value.duplicates[0]
-            _fail(_join(path, key), f"duplicate key {key!r} in one object")
-        for key, item in value.items():
-            _check_duplicates(item, _join(path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_duplicates(item, f"{path}[{i}]")
-
-
 def _body(body: Mapping[str, Any] | bytes | bytearray | str) -> Mapping[str, Any]:
     if isinstance(body, bytes | bytearray | str):
         try:
-            parsed = json.loads(body, object_pairs_hook=_PairsChecked)
+            body = loads_strict(body)
+        except DuplicateKey as exc:
+            _fail(exc.path, f"duplicate key {exc.key!r} in one object")
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             _fail("body", f"is not valid JSON: {exc}")
-        _check_duplicates(parsed, "")
-        body = parsed
     return _object(body, "body")
 
 
