@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import httpx
+from sqlalchemy import Connection
 
 from connectedcar.delivery.payloads import Message, VehicleContext, assemble, message_id, placeholder_context
 from connectedcar.delivery.policy import MAX_BATCH_SIZE, RETENTION_MS, next_attempt_at
@@ -164,10 +165,12 @@ class DeliveryWorker:
     ) -> list[tuple[str, Subscription, list[PendingRow]]]:
         """Up to `capacity` messages due now, one per batch key, oldest keys first: one thread hop and
         one read of the queue's heads per round (the scan_limit oldest keys), whatever its length."""
+        out: list[tuple[str, Subscription, list[PendingRow]]] = []
         with self.store.transaction() as conn:
             keys = outbox.pending_keys(conn, self.scan_limit, excluded)
-            groups: list[list[PendingRow]] = []
             for key in keys[: capacity * 2]:
+                if len(out) >= capacity:
+                    break
                 group = outbox.pending_of_key(conn, key, 1)
                 if not group:
                     continue
@@ -176,43 +179,37 @@ class DeliveryWorker:
                 size = subscription.batch.size if subscription is not None else MAX_BATCH_SIZE
                 if size > 1 and head.message_id is None:
                     group = outbox.pending_of_key(conn, key, size)
-                groups.append(group)
-        out: list[tuple[str, Subscription, list[PendingRow]]] = []
-        for group in groups:
-            if len(out) >= capacity:
-                break
-            planned = self._plan(group, now_ms)
-            if planned is not None:
-                out.append((group[0].batch_key, *planned))
+                planned = self._plan(conn, subscription, group, now_ms)
+                if planned is not None and subscription is not None:
+                    out.append((key, subscription, planned))
         return out
 
     def subscription(self, kind: str, subscription_id: str) -> Subscription | None:
         source = self.sources.get(kind)
         return source.subscription(kind, subscription_id) if source is not None else None
 
-    def _plan(self, group: list[PendingRow], now_ms: int) -> tuple[Subscription, list[PendingRow]] | None:
+    def _plan(
+        self, conn: Connection, subscription: Subscription | None, group: list[PendingRow], now_ms: int
+    ) -> list[PendingRow] | None:
         """The message to post now for this batch key, if one is due (its id written to its events)."""
         head = group[0]
-        subscription = self.subscription(head.kind, head.subscription_id)
-        with self.store.transaction() as conn:
-            if subscription is None:
-                for row in group:
-                    if row.message_id is None:
-                        outbox.assign_message(conn, [row.seq], row.event_id)
-                    outbox.give_up(conn, row.message_id or row.event_id, now_ms, "its subscription no longer exists")
+        if subscription is None:
+            for row in group:
+                if row.message_id is None:
+                    outbox.assign_message(conn, [row.seq], row.event_id)
+                outbox.give_up(conn, row.message_id or row.event_id, now_ms, "its subscription no longer exists")
+            return None
+        if head.message_id is not None:
+            if head.next_attempt_at > now_ms:
                 return None
-            if head.message_id is not None:
-                if head.next_attempt_at > now_ms:
-                    return None
-                return subscription, outbox.message_rows(conn, head.message_id)
-            fresh = [row for row in group if row.message_id is None][: subscription.batch.size]
-            window_end = head.created_at + subscription.batch.time_window_s * 1000
-            if len(fresh) < subscription.batch.size and now_ms < window_end:
-                return None
-            mid = message_id([row.event_id for row in fresh])
-            outbox.assign_message(conn, [row.seq for row in fresh], mid)
-            loaded = outbox.with_events(conn, fresh)
-        return subscription, [replace(row, message_id=mid) for row in loaded]
+            return outbox.message_rows(conn, head.message_id)
+        fresh = [row for row in group if row.message_id is None][: subscription.batch.size]
+        window_end = head.created_at + subscription.batch.time_window_s * 1000
+        if len(fresh) < subscription.batch.size and now_ms < window_end:
+            return None
+        mid = message_id([row.event_id for row in fresh])
+        outbox.assign_message(conn, [row.seq for row in fresh], mid)
+        return [replace(row, message_id=mid) for row in outbox.with_events(conn, fresh)]
 
     # -- posting -----------------------------------------------------------------------------------
 
