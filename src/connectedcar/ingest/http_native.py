@@ -20,7 +20,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from sqlalchemy import Connection
 from starlette.responses import Response
 
 from connectedcar.api.errors import ApiError, BadRequest, InvalidParameter, NotFound, Unauthorized
@@ -33,7 +32,6 @@ from connectedcar.ingest.errors import ReportError
 from connectedcar.ingest.handoff import publish
 from connectedcar.remote.service import CommandError
 from connectedcar.runtime import Runtime
-from connectedcar.store import remotes as remote_store
 from connectedcar.store.vehicles import vehicle_id_by_device_token_hash
 
 PATH = "/ingest/v1/reports"
@@ -125,21 +123,15 @@ async def post_command_result(request: Request, command_id: str) -> Response:
             "body", 'is not JSON: expected {"result": "Success" | "AlreadyDone" | "Failed"}'
         ) from None
     now_ms = to_ms(runtime.clock.now())
-    before: list[bool] = []
-
-    def write(conn: Connection) -> bool | None:
-        found = remote_store.action(conn, command_id)
-        before.append(bool(found and found.done))
-        row = runtime.remotes.result(conn, vehicle_id, command_id, payload, now_ms)
-        return None if row is None else row.done
-
     try:
-        done = await runtime.store.run(write)
+        row, applied = await runtime.store.run(
+            lambda conn: runtime.remotes.take_result(conn, vehicle_id, command_id, payload, now_ms)
+        )
     except CommandError as exc:
         raise InvalidParameter(exc.field, exc.reason) from None
-    if done is None:
+    if row is None:
         raise NotFound(f"This vehicle has no command {command_id!r}", code=40470)
-    if before and before[0]:
+    if not applied:
         raise Conflict(f"Command {command_id!r} is already over (timed out or answered): this result changes nothing")
     runtime.delivery.wake()
     return Response(status_code=204)

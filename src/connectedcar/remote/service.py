@@ -98,6 +98,7 @@ class RemoteService:
         # Vehicles that may have commands to take: ingest answers look in the store only for these.
         self._waiting: set[str] = set()
         self._lock = threading.Lock()
+        self._scopes: dict[tuple[str, int], tuple[bool, bool]] = {}
 
     def load(self, conn: Connection) -> None:
         """At start: the vehicles whose commands wait (and after anything that could have missed them)."""
@@ -187,17 +188,24 @@ class RemoteService:
         vehicle's, or one not sent to it yet: a result then would mark it sent, and it would never go out).
 
         A result for an action already over (timed out, say) changes nothing and is returned as is."""
+        return self.take_result(conn, vehicle_id, action_id, payload, now_ms)[0]
+
+    def take_result(
+        self, conn: Connection, vehicle_id: str, action_id: str, payload: Any, now_ms: int
+    ) -> tuple[ActionRow | None, bool]:
+        """As result(), and whether the result ended the action (False: no such command, or already over),
+        decided under the action's lock."""
         row = remote_store.action(conn, action_id, lock=True)
         if row is None or row.vehicle_id != vehicle_id or row.sent_at is None:
-            return None
+            return None, False
         event = parse_result(payload)
         if row.done:
-            return row
+            return row, False
         state, reports = advance(RemoteState.from_dict(row.state), event, now_ms)
-        updated = self._updated(row, state, now_ms, sent_at=row.sent_at or now_ms)
+        updated = self._updated(row, state, now_ms, sent_at=row.sent_at)
         remote_store.save_action(conn, updated)
         self._queue(conn, self._callback(conn, row), updated, self.facts(conn, vehicle_id).vin, reports, now_ms)
-        return updated
+        return updated, True
 
     def tick(self, conn: Connection, now_ms: int) -> int:
         """Time out the actions whose deadline passed; how many changed.
@@ -234,6 +242,19 @@ class RemoteService:
             updated_at=now_ms,
         )
 
+    def _scope(self, callback: CallbackRow) -> tuple[bool, bool]:
+        """Whether the callback's webhook names the vehicle, and the remote type: what its batch keys
+        separate. Parsed once per version of the callback, not once per report."""
+        version = (callback.id, callback.updated_at)
+        found = self._scopes.get(version)
+        if found is None:
+            webhook = parse_remote_callback(callback.body).webhook
+            found = (webhook.vehicle_scoped, any("remoteType" in a.placeholders for a in webhook.attributes))
+            if len(self._scopes) >= 10_000:
+                self._scopes.clear()
+            self._scopes[version] = found
+        return found
+
     @staticmethod
     def _callback(conn: Connection, row: ActionRow) -> CallbackRow | None:
         return remote_store.callback(conn, row.callback_id)
@@ -250,9 +271,9 @@ class RemoteService:
         """Each report as a RemoteEvent for the callback; nothing while the callback is paused."""
         if not reports or callback is None or callback.status != "Running":
             return
-        webhook = parse_remote_callback(callback.body).webhook
-        key = f"{callback.id}/{row.vehicle_id}" if webhook.vehicle_scoped else callback.id
-        if any("remoteType" in a.placeholders for a in webhook.attributes):
+        names_vehicle, names_type = self._scope(callback)
+        key = f"{callback.id}/{row.vehicle_id}" if names_vehicle else callback.id
+        if names_type:
             key = f"{key}/{row.type}"  # one request names one type
         events = []
         for report in reports:
