@@ -44,6 +44,7 @@ from connectedcar.store.outbox import OutboxEvent
 log = logging.getLogger("connectedcar.monitoring")
 
 Key = tuple[str, str]  # (monitor id, vehicle id)
+_NOTHING = MonitorVehicleState()  # what a monitor knows of a vehicle it never saw
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +231,8 @@ class MonitorRegistry:
                     key = (live.id, vehicle_id)
                     old = self._states.get(key)
                     new, firings = tick(live.definition.monitor, old, now_ms, paused=live.paused)
-                    if new is old and not firings:
-                        continue
+                    if not firings and not _differs(old or _NOTHING, new, live.watched):
+                        continue  # nothing changed (or nothing known yet): an idle tick writes nothing
                     self._record(live, key, old, new, firings, now_ms, vehicles.get(vehicle_id), changes)
         return changes
 
