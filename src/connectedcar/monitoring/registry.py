@@ -304,16 +304,6 @@ class MonitorRegistry:
             if active is not None:
                 active.discard(key[1])
 
-    def reload_vehicle(self, conn: Connection, vehicle_id: str) -> None:
-        """A batch failed: forget this vehicle's states in memory and take them back from the store."""
-        with self._lock:
-            for key in [k for k in self._states if k[1] == vehicle_id]:
-                del self._states[key]
-                self._active.get(key[0], set()).discard(vehicle_id)
-            for key, raw in monitor_store.load_states(conn, [vehicle_id]).items():
-                if key[0] in self._monitors:
-                    self._set_state(key, MonitorVehicleState.from_dict(raw))
-
     def state(self, monitor_id: str, vehicle_id: str) -> MonitorVehicleState | None:
         return self._states.get((monitor_id, vehicle_id))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,46 +93,12 @@ def count_of_fleet(conn: Connection, fleet_id: str) -> int:
 # -- per-vehicle states ----------------------------------------------------------------------------
 
 
-def load_states(conn: Connection, vehicle_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(monitor id, vehicle id) -> state, for these vehicles."""
-    wanted = list(vehicle_ids)
-    if not wanted:
-        return {}
-    rows = conn.execute(select(monitor_states).where(monitor_states.c.vehicle_id.in_(wanted)))
-    return {(r.monitor_id, r.vehicle_id): r.state for r in rows}
-
-
 def save_states(conn: Connection, states: Mapping[tuple[str, str], dict[str, Any]], now_ms: int) -> None:
     rows = [{"monitor_id": m, "vehicle_id": v, "state": s, "updated_at": now_ms} for (m, v), s in states.items()]
     upsert(conn, monitor_states, rows, ("monitor_id", "vehicle_id"))
 
 
 # -- fleet membership ------------------------------------------------------------------------------
-
-
-def fleets_of_vehicles(conn: Connection, vehicle_ids: Sequence[str]) -> dict[str, set[str]]:
-    """vehicle id -> the ids of the fleets it belongs to (vehicles in no fleet are absent)."""
-    out: dict[str, set[str]] = {}
-    if not vehicle_ids:
-        return out
-    query = select(fleet_vehicles.c.vehicle_id, fleet_vehicles.c.fleet_id).where(
-        fleet_vehicles.c.vehicle_id.in_(list(vehicle_ids))
-    )
-    for vehicle_id, fleet_id in conn.execute(query):
-        out.setdefault(vehicle_id, set()).add(fleet_id)
-    return out
-
-
-def vehicles_of_fleets(conn: Connection, fleet_ids: Iterable[str]) -> dict[str, set[str]]:
-    """fleet id -> its vehicle ids."""
-    wanted = list(fleet_ids)
-    out: dict[str, set[str]] = {f: set() for f in wanted}
-    if not wanted:
-        return out
-    query = select(fleet_vehicles.c.fleet_id, fleet_vehicles.c.vehicle_id).where(fleet_vehicles.c.fleet_id.in_(wanted))
-    for fleet_id, vehicle_id in conn.execute(query):
-        out[fleet_id].add(vehicle_id)
-    return out
 
 
 def fleet_members(conn: Connection, fleet_ids: Iterable[str]) -> list[tuple[str, str, str]]:

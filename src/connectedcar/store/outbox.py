@@ -94,16 +94,6 @@ _PENDING = and_(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
 _PLAN_COLUMNS = [c for c in outbox.c if c.name not in ("event", "last_error", "delivered_at", "failed_at")]
 
 
-def pending(conn: Connection, limit: int, exclude_keys: Sequence[str] = ()) -> list[PendingRow]:
-    """The oldest undelivered events, in queue order, leaving out the batch keys given (in flight).
-
-    Without their bodies (event is {}): planning needs the bookkeeping only; with_events loads them."""
-    query = select(*_PLAN_COLUMNS).where(_PENDING)
-    if exclude_keys:
-        query = query.where(outbox.c.batch_key.not_in(list(exclude_keys)))
-    return [_pending_row(r, with_event=False) for r in conn.execute(query.order_by(outbox.c.seq).limit(limit))]
-
-
 def pending_keys(conn: Connection, limit: int, exclude_keys: Sequence[str] = ()) -> list[str]:
     """The batch keys with undelivered events, the key whose oldest event is oldest first."""
     head = func.min(outbox.c.seq)

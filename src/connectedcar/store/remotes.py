@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,15 +233,6 @@ def due(conn: Connection, now_ms: int, limit: int = 1000) -> list[ActionRow]:
         .limit(limit)
     )
     return [_action(r) for r in conn.execute(query)]
-
-
-def vehicles_with_commands(conn: Connection, vehicle_ids: Sequence[str]) -> set[str]:
-    if not vehicle_ids:
-        return set()
-    query = select(remote_actions.c.vehicle_id).where(
-        remote_actions.c.vehicle_id.in_(list(vehicle_ids)), remote_actions.c.done.is_(False)
-    )
-    return {r[0] for r in conn.execute(query)}
 
 
 def vehicles_waiting(conn: Connection) -> set[str]:
