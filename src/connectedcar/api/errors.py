@@ -92,6 +92,14 @@ class TooManyRequests(ApiError):
     default_status, default_code = 429, 42900
 
 
+class Conflict(ApiError):
+    default_status, default_code = 409, 40900
+
+
+class PayloadTooLarge(ApiError):
+    default_status, default_code = 413, 41300
+
+
 class ServiceUnavailable(ApiError):
     default_status, default_code = 503, 50300
 

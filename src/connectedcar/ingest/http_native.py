@@ -22,7 +22,15 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from connectedcar.api.errors import ApiError, BadRequest, InvalidParameter, NotFound, Unauthorized
+from connectedcar.api.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    InvalidParameter,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
 from connectedcar.api.rendering import JsonResponse
 from connectedcar.domain.credentials import hash_token
 from connectedcar.domain.timefmt import to_ms
@@ -41,16 +49,8 @@ MAX_BODY = 1 << 20  # 1 MiB: a full batch of rich reports is about a third of it
 router = APIRouter()
 
 
-class PayloadTooLarge(ApiError):
-    default_status, default_code = 413, 41300
-
-
 class UnsupportedMediaType(ApiError):
     default_status, default_code = 415, 41500
-
-
-class Conflict(ApiError):
-    default_status, default_code = 409, 40900
 
 
 class InvalidReport(BadRequest):

@@ -11,18 +11,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from connectedcar.api.b2c.v2.params import runtime
-from connectedcar.api.errors import ApiError, Forbidden, InvalidParameter, NotFound
+from connectedcar.api.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from connectedcar.api.fleet import V2_PREFIX, V3_PREFIX
 from connectedcar.api.fleet import representations as rep
 from connectedcar.api.fleet.access import check_fleet
 from connectedcar.api.fleet.auth import current_fleet
+from connectedcar.api.fleet.bodies import body_of, status_of
+from connectedcar.api.fleet.params import FleetId
 from connectedcar.api.paging import Page, paging
 from connectedcar.api.rendering import HAL_TYPES, JsonResponse, hal, link, negotiate
 from connectedcar.api.routing import DirectRoute
@@ -31,20 +32,12 @@ from connectedcar.domain.entities import Fleet
 from connectedcar.domain.ids import new_monitor_id
 from connectedcar.domain.timefmt import format_ms
 from connectedcar.engine.monitors.parsing import MonitorError
-from connectedcar.ingest.bodies import BodyTooLarge, read_body
 from connectedcar.monitoring.definition import MonitorDefinition, parse_definition_json
 from connectedcar.store import monitors as monitor_store
 from connectedcar.store.monitors import MonitorRow
 
 MonitorIdPath = Path(..., description="The monitor's id, as POST answered it.", max_length=64)
-FleetIdPath = Path(..., description="Resource is related to this fleet ID only.", max_length=64)
-MAX_BODY = 64 * 1024
 PAGE_SIZE = 60
-STATUSES = ("Running", "Paused")
-
-
-class PayloadTooLarge(ApiError):
-    default_status, default_code = 413, 41300
 
 
 # -- representations -------------------------------------------------------------------------------
@@ -91,12 +84,7 @@ def accepted(request: Request, body: dict[str, Any]) -> Response:
 
 
 async def _definition(request: Request) -> MonitorDefinition:
-    try:
-        raw = await read_body(request, MAX_BODY)
-    except BodyTooLarge:
-        raise PayloadTooLarge(f"The monitor body is larger than {MAX_BODY} bytes") from None
-    if not raw.strip():
-        raise InvalidParameter("body", "is required: a MonitorParameter object")
+    raw = await body_of(request)
     try:
         definition = parse_definition_json(raw)
     except (MonitorError, DeliveryConfigError) as exc:
@@ -133,7 +121,7 @@ def _in_force(request: Request, row: MonitorRow | None, monitor_id: str, *, rese
 # -- handlers --------------------------------------------------------------------------------------
 
 
-async def create_monitor(request: Request, fid: str = FleetIdPath, fleet: Fleet = Depends(current_fleet)) -> Response:
+async def create_monitor(request: Request, fid: str = FleetId, fleet: Fleet = Depends(current_fleet)) -> Response:
     """Create a monitor for every vehicle of the fleet; its events go to its callback webhook."""
     definition = await _definition(request)
     rt = runtime(request)
@@ -151,10 +139,8 @@ async def create_monitor(request: Request, fid: str = FleetIdPath, fleet: Fleet 
     def write(conn: Connection) -> None:
         check_fleet(conn, fleet, fid)
         if monitor_store.count_of_fleet(conn, fid) >= rt.settings.max_monitors_per_fleet:
-            raise ApiError(
-                f"Fleet {fid!r} already has {rt.settings.max_monitors_per_fleet} monitors: delete some first",
-                status=409,
-                code=40900,
+            raise Conflict(
+                f"Fleet {fid!r} already has {rt.settings.max_monitors_per_fleet} monitors: delete some first"
             )
         monitor_store.create(conn, row)
 
@@ -165,7 +151,7 @@ async def create_monitor(request: Request, fid: str = FleetIdPath, fleet: Fleet 
 
 async def get_monitors(
     request: Request,
-    fid: str = FleetIdPath,
+    fid: str = FleetId,
     fleet: Fleet = Depends(current_fleet),
     page: Page = Depends(paging(PAGE_SIZE)),
 ) -> Response:
@@ -180,14 +166,14 @@ async def get_monitors(
 
 
 async def get_monitor(
-    request: Request, fid: str = FleetIdPath, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """One monitor: its parameters as accepted and its status."""
     return hal(request, monitor(request, await runtime(request).store.run(lambda conn: _owned(conn, fleet, fid, mid))))
 
 
 async def replace_monitor(
-    request: Request, fid: str = FleetIdPath, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Replace a monitor's parameters (the whole body, as for POST); what it remembered of vehicles restarts."""
     rt = runtime(request)
@@ -208,7 +194,7 @@ async def replace_monitor(
 
 
 async def delete_monitor(
-    request: Request, fid: str = FleetIdPath, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Delete a monitor: no more events, and its undelivered ones are dropped."""
 
@@ -222,16 +208,12 @@ async def delete_monitor(
 
 
 async def set_monitor_status(
-    request: Request, fid: str = FleetIdPath, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, mid: str = MonitorIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Pause (no events while paused) or resume (Running) a monitor."""
     rt = runtime(request)
     await rt.store.run(lambda conn: _owned(conn, fleet, fid, mid))
-    try:
-        raw = await read_body(request, 4096)
-    except BodyTooLarge:
-        raise PayloadTooLarge("The status body is larger than 4096 bytes") from None
-    status = _status(raw)
+    status = await status_of(request)
     now_ms = int(rt.clock.now().timestamp() * 1000)
 
     def write(conn: Connection) -> MonitorRow:
@@ -242,19 +224,6 @@ async def set_monitor_status(
     row = await rt.store.run(write)
     _in_force(request, row, mid)
     return accepted(request, monitor_ref(request, row))
-
-
-def _status(raw: bytes) -> str:
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise InvalidParameter("body", 'is not valid JSON: expected {"status": "Running" | "Paused"}') from None
-    if not isinstance(body, dict):
-        raise InvalidParameter("body", 'must be an object: {"status": "Running" | "Paused"}')
-    status = body.get("status")
-    if status not in STATUSES:
-        raise InvalidParameter("status", f"must be Running or Paused, not {status!r}")
-    return str(status)
 
 
 MONITORS = "/fleets/{fid}/monitors"

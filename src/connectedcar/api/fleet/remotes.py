@@ -20,12 +20,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from connectedcar.api.b2c.v2.params import runtime
-from connectedcar.api.errors import ApiError, Forbidden, InvalidParameter, NotFound
+from connectedcar.api.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from connectedcar.api.fleet import V3_PREFIX
 from connectedcar.api.fleet import representations as rep
 from connectedcar.api.fleet.access import check_fleet, fleet_vehicle
 from connectedcar.api.fleet.auth import current_fleet
-from connectedcar.api.fleet.params import split_values
+from connectedcar.api.fleet.bodies import body_of, status_of
+from connectedcar.api.fleet.params import FleetId, VehicleId, split_values
 from connectedcar.api.paging import Page, paging
 from connectedcar.api.rendering import HAL_TYPES, JsonResponse, hal, link, negotiate
 from connectedcar.api.routing import DirectRoute
@@ -39,40 +40,17 @@ from connectedcar.engine.remotes.parsing import (
     parse_remote_action,
     parse_remote_callback,
 )
-from connectedcar.ingest.bodies import BodyTooLarge, read_body
 from connectedcar.store import remotes as remote_store
 from connectedcar.store.remotes import ActionRow, CallbackRow
 
-FleetIdPath = Path(..., description="Resource is related to this fleet ID only.", max_length=64)
-VehicleIdPath = Path(..., description="Resource is related to this Vehicle ID only.", max_length=64)
 CallbackIdPath = Path(..., description="The remote callback's id.", max_length=64)
 RemoteIdPath = Path(..., description="The remote action's id.", max_length=64)
-MAX_BODY = 64 * 1024
 PAGE_SIZE = 60
 MAX_CALLBACKS_PER_FLEET = 100
-STATUSES = ("Running", "Paused")
-
-
-class PayloadTooLarge(ApiError):
-    default_status, default_code = 413, 41300
-
-
-class Conflict(ApiError):
-    default_status, default_code = 409, 40900
 
 
 def _now_ms(request: Request) -> int:
     return int(runtime(request).clock.now().timestamp() * 1000)
-
-
-async def _body(request: Request, limit: int = MAX_BODY) -> bytes:
-    try:
-        raw = await read_body(request, limit)
-    except BodyTooLarge:
-        raise PayloadTooLarge(f"The request body is larger than {limit} bytes") from None
-    if not raw.strip():
-        raise InvalidParameter("body", "is required")
-    return raw
 
 
 # -- representations -------------------------------------------------------------------------------
@@ -153,7 +131,7 @@ def _answer(request: Request, body: dict[str, Any], status: int) -> Response:
 
 
 async def _callback_definition(request: Request) -> tuple[RemoteCallback, dict[str, Any]]:
-    raw = await _body(request)
+    raw = await body_of(request)
     try:
         parsed = parse_remote_callback(raw)
     except RemoteError as exc:
@@ -179,17 +157,6 @@ def _owned_callback(conn: Connection, fleet: Fleet, fid: str, cbid: str) -> Call
     return row
 
 
-def _status(raw: bytes) -> str:
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise InvalidParameter("body", 'is not valid JSON: expected {"status": "Running" | "Paused"}') from None
-    status = body.get("status") if isinstance(body, dict) else None
-    if status not in STATUSES:
-        raise InvalidParameter("status", f"must be Running or Paused, not {status!r}")
-    return str(status)
-
-
 def _forget(request: Request, callback_id: str) -> None:
     runtime(request).callback_subscriptions.forget(callback_id)
 
@@ -197,7 +164,7 @@ def _forget(request: Request, callback_id: str) -> None:
 # -- callbacks -------------------------------------------------------------------------------------
 
 
-async def create_callback(request: Request, fid: str = FleetIdPath, fleet: Fleet = Depends(current_fleet)) -> Response:
+async def create_callback(request: Request, fid: str = FleetId, fleet: Fleet = Depends(current_fleet)) -> Response:
     """Register a reusable remote callback: the webhook remote actions report to, and the types it serves."""
     parsed, body = await _callback_definition(request)
     now_ms = _now_ms(request)
@@ -231,7 +198,7 @@ async def types_filter(
 
 async def get_callbacks(
     request: Request,
-    fid: str = FleetIdPath,
+    fid: str = FleetId,
     fleet: Fleet = Depends(current_fleet),
     page: Page = Depends(paging(PAGE_SIZE)),
     types: str | None = Depends(types_filter),
@@ -252,7 +219,7 @@ async def get_callbacks(
 
 
 async def get_callback(
-    request: Request, fid: str = FleetIdPath, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """One remote callback: its subscription as accepted and its status."""
     row = await runtime(request).store.run(lambda conn: _owned_callback(conn, fleet, fid, cbid))
@@ -260,7 +227,7 @@ async def get_callback(
 
 
 async def replace_callback(
-    request: Request, fid: str = FleetIdPath, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Replace a remote callback's subscription (the whole body, as for POST)."""
     await runtime(request).store.run(lambda conn: _owned_callback(conn, fleet, fid, cbid))
@@ -278,11 +245,11 @@ async def replace_callback(
 
 
 async def set_callback_status(
-    request: Request, fid: str = FleetIdPath, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Pause (no events posted) or resume a remote callback."""
     await runtime(request).store.run(lambda conn: _owned_callback(conn, fleet, fid, cbid))
-    status = _status(await _body(request, 4096))
+    status = await status_of(request)
     now_ms = _now_ms(request)
 
     def write(conn: Connection) -> CallbackRow:
@@ -296,7 +263,7 @@ async def set_callback_status(
 
 
 async def delete_callback(
-    request: Request, fid: str = FleetIdPath, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
+    request: Request, fid: str = FleetId, cbid: str = CallbackIdPath, fleet: Fleet = Depends(current_fleet)
 ) -> Response:
     """Delete a remote callback, if no remote action on it is still in progress."""
 
@@ -317,8 +284,8 @@ async def delete_callback(
 
 async def create_remote(
     request: Request,
-    fid: str = FleetIdPath,
-    vid: str = VehicleIdPath,
+    fid: str = FleetId,
+    vid: str = VehicleId,
     cbid: str = CallbackIdPath,
     fleet: Fleet = Depends(current_fleet),
 ) -> Response:
@@ -330,7 +297,7 @@ async def create_remote(
         return _owned_callback(conn, fleet, fid, cbid)
 
     await rt.store.run(owned)
-    raw = await _body(request)
+    raw = await body_of(request)
     try:
         parsed = parse_remote_action(raw)
     except RemoteError as exc:
@@ -363,8 +330,8 @@ async def create_remote(
 
 async def get_remotes(
     request: Request,
-    fid: str = FleetIdPath,
-    vid: str = VehicleIdPath,
+    fid: str = FleetId,
+    vid: str = VehicleId,
     cbid: str = CallbackIdPath,
     fleet: Fleet = Depends(current_fleet),
     page: Page = Depends(paging(PAGE_SIZE)),
@@ -382,8 +349,8 @@ async def get_remotes(
 
 async def get_remote(
     request: Request,
-    fid: str = FleetIdPath,
-    vid: str = VehicleIdPath,
+    fid: str = FleetId,
+    vid: str = VehicleId,
     cbid: str = CallbackIdPath,
     rid: str = RemoteIdPath,
     fleet: Fleet = Depends(current_fleet),
