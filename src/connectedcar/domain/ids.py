@@ -39,5 +39,15 @@ def new_monitor_id() -> str:
     return secrets.token_hex(16)
 
 
+def new_callback_id() -> str:
+    """A remote callback's id: 32 lowercase hex digits."""
+    return secrets.token_hex(16)
+
+
+def new_remote_action_id() -> str:
+    """A remote action's id: 32 lowercase hex digits."""
+    return secrets.token_hex(16)
+
+
 def new_fleet_username() -> str:
     return "fleet-" + secrets.token_hex(6)

@@ -32,7 +32,7 @@ from connectedcar.api.rendering import HAL_TYPES, JsonResponse, hal, link, negot
 from connectedcar.api.routing import DirectRoute
 from connectedcar.delivery.webhook import DeliveryConfigError, check_target
 from connectedcar.domain.entities import Fleet
-from connectedcar.domain.ids import new_monitor_id
+from connectedcar.domain.ids import new_callback_id, new_remote_action_id
 from connectedcar.engine.remotes.model import REMOTE_TYPES, RemoteCallback
 from connectedcar.engine.remotes.parsing import (
     RemoteError,
@@ -168,7 +168,7 @@ async def create_callback(request: Request, fid: str = FleetId, fleet: Fleet = D
     """Register a reusable remote callback: the webhook remote actions report to, and the types it serves."""
     parsed, body = await _callback_definition(request)
     now_ms = _now_ms(request)
-    row = CallbackRow(new_monitor_id(), fid, parsed.label, "Running", body, now_ms, now_ms)
+    row = CallbackRow(new_callback_id(), fid, parsed.label, "Running", body, now_ms, now_ms)
 
     def write(conn: Connection) -> None:
         check_fleet(conn, fleet, fid)
@@ -314,7 +314,7 @@ async def create_remote(
             raise InvalidParameter(exc.field, exc.reason) from None
         return rt.remotes.submit(
             conn,
-            action_id=new_monitor_id(),
+            action_id=new_remote_action_id(),
             fleet_id=fid,
             vehicle_id=vid,
             callback=row,
